@@ -1,0 +1,114 @@
+# httpsys: Windows' HTTP Server API (httpapi.dll + http.sys) for Wine.
+#
+#   make                         build every part into build/
+#   make test                    install what the tests need, run them all
+#   make run                     start the example server (HTTP on :8080)
+#   make install WINEPREFIX=DIR  put it into a Wine prefix (created if needed)
+#   make uninstall WINEPREFIX=DIR  give the prefix back to Wine's own
+#   make bench                   benchmarks (see bench/README.md)
+
+BUILD   ?= build
+CC      ?= gcc
+MINGW   ?= x86_64-w64-mingw32-gcc
+DLLTOOL ?= x86_64-w64-mingw32-dlltool
+
+ENGINE_DIR := dlls/http.sys/engine
+COMMON_DIR := dlls/http.sys/common
+DRIVER_DIR := dlls/http.sys/driver
+
+WARN_FLAGS   := -Wall -Wextra -Wno-unused-parameter
+HOST_CFLAGS  := -std=gnu11 -O2 -g $(WARN_FLAGS) -Iinclude -I$(ENGINE_DIR) -I$(COMMON_DIR)
+SAN_CFLAGS   := -std=gnu11 -O1 -g $(WARN_FLAGS) -Iinclude -I$(ENGINE_DIR) -I$(COMMON_DIR) \
+                -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+PE_CFLAGS    := -O2 -g $(WARN_FLAGS) -Iinclude -I$(COMMON_DIR) -D_WIN32_WINNT=0x0A00
+DDK_CFLAGS   := $(PE_CFLAGS) -I/usr/share/mingw-w64/include/ddk
+
+ENGINE_LIB_SRC := $(filter-out $(ENGINE_DIR)/main.c,$(wildcard $(ENGINE_DIR)/*.c)) $(COMMON_DIR)/reqimage.c
+ENGINE_SRC     := $(ENGINE_LIB_SRC) $(ENGINE_DIR)/main.c
+ENGINE_HDR     := $(wildcard $(ENGINE_DIR)/*.h) $(wildcard $(COMMON_DIR)/*.h) include/httpsys_proto.h
+
+HTTPAPI_SRC := $(wildcard dlls/httpapi/*.c) $(COMMON_DIR)/reqimage.c
+HTTPAPI_HDR := $(wildcard dlls/httpapi/*.h) $(wildcard $(COMMON_DIR)/*.h) include/httpsys_proto.h
+DRIVER_DDK_SRC := $(DRIVER_DIR)/driver.c $(DRIVER_DIR)/params.c
+DRIVER_W32_SRC := $(DRIVER_DIR)/link.c
+
+WINTEST_SRC := $(filter-out dlls/httpapi/tests/client.c,$(wildcard dlls/httpapi/tests/*.c))
+WINTESTS    := $(patsubst dlls/httpapi/tests/%.c,$(BUILD)/tests/%.exe,$(WINTEST_SRC))
+UNIT_SRC    := $(wildcard tests/engine/test_*.c)
+UNITS       := $(patsubst tests/engine/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
+UNITS_SAN   := $(patsubst tests/engine/%.c,$(BUILD)/unit-san/%,$(UNIT_SRC))
+
+PARTS := $(BUILD)/httpsys-engine $(BUILD)/http.sys $(BUILD)/httpapi.dll $(BUILD)/netsh.exe \
+         $(BUILD)/examples/hello.exe
+
+.PHONY: all test run install uninstall bench clean units wintests
+all: $(PARTS) $(WINTESTS) $(UNITS) $(UNITS_SAN)
+
+$(BUILD) $(BUILD)/tests $(BUILD)/unit $(BUILD)/unit-san $(BUILD)/examples $(BUILD)/obj:
+	mkdir -p $@
+
+# --- the engine (host) ---------------------------------------------------
+$(BUILD)/httpsys-engine: $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
+	$(CC) $(HOST_CFLAGS) -o $@ $(ENGINE_SRC) -lssl -lcrypto
+
+$(BUILD)/httpsys-engine-san: $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
+	$(CC) $(SAN_CFLAGS) -o $@ $(ENGINE_SRC) -lssl -lcrypto
+
+$(BUILD)/unit/%: tests/engine/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) tests/engine/unit.h | $(BUILD)/unit
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto
+
+$(BUILD)/unit-san/%: tests/engine/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) tests/engine/unit.h | $(BUILD)/unit-san
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto
+
+# --- the driver (PE, native subsystem) ------------------------------------
+# link.c is compiled against the Win32 headers, the rest against the DDK's;
+# the image imports only ntoskrnl and ws2_32 (see link.h for why).
+$(BUILD)/obj/driver-%.o: $(DRIVER_DIR)/%.c $(wildcard $(DRIVER_DIR)/*.h) include/httpsys_proto.h | $(BUILD)/obj
+	$(MINGW) $(DDK_CFLAGS) -c -o $@ $<
+$(BUILD)/obj/driver-link.o: $(DRIVER_DIR)/link.c $(wildcard $(DRIVER_DIR)/*.h) include/httpsys_proto.h | $(BUILD)/obj
+	$(MINGW) $(PE_CFLAGS) -c -o $@ $<
+
+$(BUILD)/http.sys: $(BUILD)/obj/driver-driver.o $(BUILD)/obj/driver-params.o $(BUILD)/obj/driver-link.o
+	$(MINGW) -shared -nostdlib -Wl,--subsystem,native -Wl,-e,DriverEntry -o $@ $^ -lntoskrnl -lws2_32 -lgcc
+
+# --- httpapi.dll ----------------------------------------------------------
+$(BUILD)/httpapi.dll: $(HTTPAPI_SRC) $(HTTPAPI_HDR) dlls/httpapi/httpapi.def | $(BUILD)
+	$(MINGW) $(PE_CFLAGS) -DHTTPAPI_LINKAGE_EXPORT -shared -o $@ $(HTTPAPI_SRC) dlls/httpapi/httpapi.def \
+	    -Wl,--out-implib,$(BUILD)/libhttpapi.a -ladvapi32 -lntdll
+
+# --- programs -------------------------------------------------------------
+$(BUILD)/netsh.exe: $(wildcard programs/netsh/*.c) $(wildcard programs/netsh/*.h) include/httpsys_proto.h | $(BUILD)
+	$(MINGW) $(PE_CFLAGS) -municode -o $@ $(filter %.c,$^) -L$(BUILD) -lhttpapi -lntdll
+
+$(BUILD)/examples/hello.exe: examples/hello/hello.c $(BUILD)/httpapi.dll | $(BUILD)/examples
+	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
+
+$(BUILD)/tests/%.exe: dlls/httpapi/tests/%.c dlls/httpapi/tests/client.c $(wildcard dlls/httpapi/tests/*.h) $(BUILD)/httpapi.dll | $(BUILD)/tests
+	$(MINGW) $(PE_CFLAGS) -o $@ $< dlls/httpapi/tests/client.c -L$(BUILD) -lhttpapi -lws2_32 -ladvapi32
+
+# --- user-facing commands -------------------------------------------------
+test:
+	tools/deps.sh test
+	$(MAKE) all $(BUILD)/httpsys-engine-san
+	tests/run
+
+run:
+	tools/deps.sh run
+	$(MAKE) $(PARTS)
+	tools/run.sh
+
+install: $(PARTS)
+	@test -n "$(WINEPREFIX)" || { echo "usage: make install WINEPREFIX=DIR"; exit 2; }
+	tools/install.sh "$(WINEPREFIX)" "$(BUILD)"
+
+uninstall:
+	@test -n "$(WINEPREFIX)" || { echo "usage: make uninstall WINEPREFIX=DIR"; exit 2; }
+	tools/uninstall.sh "$(WINEPREFIX)"
+
+bench:
+	tools/deps.sh bench
+	$(MAKE) $(PARTS)
+	bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

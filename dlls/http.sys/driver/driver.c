@@ -1,0 +1,447 @@
+/*
+ * http.sys: the kernel-mode half of the HTTP service.
+ *
+ * DriverEntry reads the Parameters key, starts the engine and connects to
+ * it; every IRP on the request-queue device is then relayed to the engine
+ * and completed when the engine answers.  Because request queues are file
+ * objects on this device, OVERLAPPED I/O, events, completion ports,
+ * CancelIoEx and CloseHandle behave as Windows programs expect: Wine's I/O
+ * manager does that part.  DriverUnload (net stop http) stops the engine and
+ * fails whatever is still pending.
+ */
+#include <ntifs.h>
+
+#include "httpsys_proto.h"
+#include "link.h"
+#include "params.h"
+
+#define MAX_PARAMS   64
+#define READY_WAIT_MS 15000
+
+struct file_ctx
+{
+    uint64_t id;
+    int closed;
+};
+
+struct pending_irp
+{
+    LIST_ENTRY entry;
+    uint64_t op;
+    IRP *irp;
+};
+
+static DEVICE_OBJECT *queue_device;
+static HANDLE device_dir;
+static KSPIN_LOCK irp_lock;          /* guards pending_irps and the counters */
+static LIST_ENTRY pending_irps;
+static KMUTEX send_mutex;
+static LONG64 next_op, next_file;
+static volatile LONG engine_up;      /* the control channel works */
+static volatile LONG bye_received;
+static PKTHREAD receive_thread;
+
+/* ------------------------------------------------------------------------ */
+/* services for link.c                                                       */
+/* ------------------------------------------------------------------------ */
+
+void *link_alloc(size_t size) { return ExAllocatePoolWithTag(NonPagedPool, size, 0x48736870 /* "phsH" */); }
+void link_free(void *p) { if (p) ExFreePool(p); }
+void link_lock(void) { KeWaitForSingleObject(&send_mutex, Executive, KernelMode, FALSE, NULL); }
+void link_unlock(void) { KeReleaseMutex(&send_mutex, FALSE); }
+void link_log(const char *msg) { DbgPrint("http: %s\n", msg); }
+
+void link_sleep_ms(unsigned ms)
+{
+    LARGE_INTEGER t;
+    t.QuadPart = -(LONGLONG)ms * 10000;
+    KeDelayExecutionThread(KernelMode, FALSE, &t);
+}
+
+/* ------------------------------------------------------------------------ */
+/* pending IRPs                                                              */
+/* ------------------------------------------------------------------------ */
+
+static struct pending_irp *take_pending(uint64_t op)
+{
+    struct pending_irp *found = NULL;
+    LIST_ENTRY *e;
+    KIRQL irql;
+
+    KeAcquireSpinLock(&irp_lock, &irql);
+    for (e = pending_irps.Flink; e != &pending_irps; e = e->Flink)
+    {
+        struct pending_irp *p = CONTAINING_RECORD(e, struct pending_irp, entry);
+        if (p->op == op)
+        {
+            RemoveEntryList(e);
+            found = p;
+            break;
+        }
+    }
+    KeReleaseSpinLock(&irp_lock, irql);
+    return found;
+}
+
+static void finish_irp(IRP *irp, NTSTATUS status, ULONG_PTR info)
+{
+    IoSetCancelRoutine(irp, NULL);
+    irp->IoStatus.Status = status;
+    irp->IoStatus.Information = info;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+}
+
+/* The engine is gone: nothing pending may hang. */
+static void fail_all_pending(NTSTATUS status)
+{
+    for (;;)
+    {
+        struct pending_irp *p = NULL;
+        KIRQL irql;
+
+        KeAcquireSpinLock(&irp_lock, &irql);
+        if (!IsListEmpty(&pending_irps))
+            p = CONTAINING_RECORD(RemoveHeadList(&pending_irps), struct pending_irp, entry);
+        KeReleaseSpinLock(&irp_lock, irql);
+        if (!p) break;
+        finish_irp(p->irp, status, 0);
+        link_free(p);
+    }
+}
+
+static void WINAPI cancel_irp(DEVICE_OBJECT *device, IRP *irp)
+{
+    uint64_t op = (uint64_t)(ULONG_PTR)irp->Tail.Overlay.DriverContext[0];
+
+    IoReleaseCancelSpinLock(irp->CancelIrql);
+    /* The engine decides: it completes the operation as cancelled, unless
+     * it has just completed it, in which case its answer is on the way. */
+    if (engine_up && !link_send(HS_MSG_CANCEL, op, 0, NULL, 0, NULL, 0)) return;
+    {
+        struct pending_irp *p = take_pending(op);
+        if (p)
+        {
+            finish_irp(p->irp, STATUS_CANCELLED, 0);
+            link_free(p);
+        }
+    }
+}
+
+/* Called on the receive thread for every frame from the engine. */
+void link_on_frame(const struct hs_msg_header *hdr, const uint8_t *body, uint32_t len)
+{
+    const struct hs_msg_complete *msg = (const struct hs_msg_complete *)body;
+    struct pending_irp *p;
+    IO_STACK_LOCATION *stack;
+    ULONG out_len;
+    uint32_t data_len;
+
+    if (hdr->type == HS_MSG_BYE) { bye_received = 1; return; }
+    if (hdr->type != HS_MSG_COMPLETE || len < sizeof(*msg)) return;
+    if (!(p = take_pending(hdr->op))) return;   /* cancelled and completed already */
+    stack = IoGetCurrentIrpStackLocation(p->irp);
+    out_len = stack->Parameters.DeviceIoControl.OutputBufferLength;
+    data_len = len - (uint32_t)sizeof(*msg);
+    if (data_len > out_len) data_len = out_len;
+    if (data_len) memcpy(p->irp->AssociatedIrp.SystemBuffer, body + sizeof(*msg), data_len);
+    finish_irp(p->irp, (NTSTATUS)msg->status, (ULONG_PTR)msg->information);
+    link_free(p);
+}
+
+static void WINAPI receive_main(void *arg)
+{
+    link_receive_loop();
+    engine_up = 0;
+    fail_all_pending(STATUS_CANCELLED);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+/* ------------------------------------------------------------------------ */
+/* dispatch                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static NTSTATUS complete_now(IRP *irp, NTSTATUS status)
+{
+    irp->IoStatus.Status = status;
+    irp->IoStatus.Information = 0;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+    return status;
+}
+
+static NTSTATUS WINAPI dispatch_create(DEVICE_OBJECT *device, IRP *irp)
+{
+    IO_STACK_LOCATION *stack = IoGetCurrentIrpStackLocation(irp);
+    struct file_ctx *ctx;
+    struct hs_msg_open msg;
+
+    if (!engine_up) return complete_now(irp, STATUS_DEVICE_NOT_READY);
+    if (!(ctx = link_alloc(sizeof(*ctx)))) return complete_now(irp, STATUS_NO_MEMORY);
+    ctx->id = (uint64_t)InterlockedIncrement64(&next_file);
+    ctx->closed = 0;
+    stack->FileObject->FsContext = ctx;
+    msg.client_pid = (uint32_t)(ULONG_PTR)PsGetCurrentProcessId();
+    msg.reserved = 0;
+    link_send(HS_MSG_OPEN, 0, ctx->id, &msg, sizeof(msg), NULL, 0);
+    return complete_now(irp, STATUS_SUCCESS);
+}
+
+static void close_file(FILE_OBJECT *file)
+{
+    struct file_ctx *ctx = file ? file->FsContext : NULL;
+
+    if (!ctx || ctx->closed) return;
+    ctx->closed = 1;
+    /* the engine completes every operation of this file as aborted */
+    if (engine_up) link_send(HS_MSG_CLOSE, 0, ctx->id, NULL, 0, NULL, 0);
+}
+
+static NTSTATUS WINAPI dispatch_cleanup(DEVICE_OBJECT *device, IRP *irp)
+{
+    close_file(IoGetCurrentIrpStackLocation(irp)->FileObject);
+    return complete_now(irp, STATUS_SUCCESS);
+}
+
+static NTSTATUS WINAPI dispatch_close(DEVICE_OBJECT *device, IRP *irp)
+{
+    FILE_OBJECT *file = IoGetCurrentIrpStackLocation(irp)->FileObject;
+
+    close_file(file);
+    if (file && file->FsContext)
+    {
+        link_free(file->FsContext);
+        file->FsContext = NULL;
+    }
+    return complete_now(irp, STATUS_SUCCESS);
+}
+
+static NTSTATUS WINAPI dispatch_ioctl(DEVICE_OBJECT *device, IRP *irp)
+{
+    IO_STACK_LOCATION *stack = IoGetCurrentIrpStackLocation(irp);
+    struct file_ctx *ctx = stack->FileObject ? stack->FileObject->FsContext : NULL;
+    ULONG code = stack->Parameters.DeviceIoControl.IoControlCode;
+    struct hs_msg_ioctl msg;
+    struct pending_irp *p;
+    KIRQL irql;
+
+    if ((code & 0xffff0003) != HS_CTL_CODE(0)) return complete_now(irp, STATUS_INVALID_DEVICE_REQUEST);
+    if (!ctx || ctx->closed) return complete_now(irp, STATUS_INVALID_HANDLE);
+    if (!engine_up) return complete_now(irp, STATUS_CANCELLED);
+    if (!(p = link_alloc(sizeof(*p)))) return complete_now(irp, STATUS_NO_MEMORY);
+
+    p->op = (uint64_t)InterlockedIncrement64(&next_op);
+    p->irp = irp;
+    irp->Tail.Overlay.DriverContext[0] = (void *)(ULONG_PTR)p->op;
+    msg.code = code;
+    msg.out_size = stack->Parameters.DeviceIoControl.OutputBufferLength;
+    msg.client_pid = (uint32_t)(ULONG_PTR)PsGetCurrentProcessId();
+    msg.reserved = 0;
+
+    IoMarkIrpPending(irp);
+    KeAcquireSpinLock(&irp_lock, &irql);
+    InsertTailList(&pending_irps, &p->entry);
+    IoSetCancelRoutine(irp, cancel_irp);
+    KeReleaseSpinLock(&irp_lock, irql);
+
+    if (link_send(HS_MSG_IOCTL, p->op, ctx->id, &msg, sizeof(msg),
+                  irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength))
+    {
+        /* the engine is unreachable; if the receive thread has not failed
+         * this IRP already, do it here */
+        struct pending_irp *mine = take_pending(p->op);
+        if (mine)
+        {
+            finish_irp(irp, STATUS_CANCELLED, 0);
+            link_free(mine);
+        }
+    }
+    return STATUS_PENDING;
+}
+
+/* ------------------------------------------------------------------------ */
+/* engine start and stop                                                     */
+/* ------------------------------------------------------------------------ */
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/* The ready file is "<port> <secret-hex> <pid>\n", written by the engine
+ * with mode 0600 in a 0700 directory. */
+static NTSTATUS read_ready_file(uint16_t *port, uint8_t *secret)
+{
+    static const WCHAR path[] = HS_RUNDIR_NT_PATH L"\\" L"ready";
+    UNICODE_STRING name;
+    OBJECT_ATTRIBUTES attr;
+    IO_STATUS_BLOCK io;
+    HANDLE file;
+    char buf[200];
+    NTSTATUS status;
+    ULONG i, p = 0, n;
+
+    RtlInitUnicodeString(&name, path);
+    InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    status = ZwCreateFile(&file, GENERIC_READ | SYNCHRONIZE, &attr, &io, NULL, 0, FILE_SHARE_READ | FILE_SHARE_DELETE,
+                          FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE, NULL, 0);
+    if (status) return status;
+    status = ZwReadFile(file, NULL, NULL, NULL, &io, buf, sizeof(buf) - 1, NULL, NULL);
+    ZwClose(file);
+    if (status) return status;
+    n = (ULONG)io.Information;
+    buf[n] = 0;
+    for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++) p = p * 10 + (ULONG)(buf[i] - '0');
+    if (i >= n || buf[i] != ' ' || !p || p > 65535 || n < i + 1 + 2 * HS_SECRET_BYTES) return STATUS_UNSUCCESSFUL;
+    i++;
+    for (n = 0; n < HS_SECRET_BYTES; n++)
+    {
+        int hi = hex_digit(buf[i + 2 * n]), lo = hex_digit(buf[i + 2 * n + 1]);
+        if (hi < 0 || lo < 0) return STATUS_UNSUCCESSFUL;
+        secret[n] = (uint8_t)(hi << 4 | lo);
+    }
+    RtlSecureZeroMemory(buf, sizeof(buf));
+    *port = (uint16_t)p;
+    return STATUS_SUCCESS;
+}
+
+static void delete_ready_file(void)
+{
+    static const WCHAR path[] = HS_RUNDIR_NT_PATH L"\\" L"ready";
+    UNICODE_STRING name;
+    OBJECT_ATTRIBUTES attr;
+
+    RtlInitUnicodeString(&name, path);
+    InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    ZwDeleteFile(&attr);
+}
+
+static NTSTATUS start_engine(UNICODE_STRING *registry_path)
+{
+    char *argv[4 + 2 * MAX_PARAMS + 1], *params[MAX_PARAMS];
+    char *engine_path = link_alloc(1024), *rundir = link_alloc(1024);
+    uint8_t secret[HS_SECRET_BYTES];
+    uint16_t port = 0;
+    NTSTATUS status = STATUS_UNSUCCESSFUL;
+    int count, i, argc = 0, spawned;
+    unsigned waited;
+
+    if (!engine_path || !rundir) goto done;
+    if (link_unix_path((const uint16_t *)HS_ENGINE_NT_PATH, engine_path, 1024, 0) ||
+        link_unix_path((const uint16_t *)HS_RUNDIR_NT_PATH, rundir, 1024, 1))
+    {
+        DbgPrint("http: the engine is not installed in this prefix\n");
+        status = STATUS_OBJECT_NAME_NOT_FOUND;
+        goto done;
+    }
+    delete_ready_file();
+    count = params_read(registry_path, params, MAX_PARAMS);
+    argv[argc++] = engine_path;
+    argv[argc++] = "--rundir";
+    argv[argc++] = rundir;
+    for (i = 0; i < count; i++)
+    {
+        argv[argc++] = "--param";
+        argv[argc++] = params[i];
+    }
+    argv[argc] = NULL;
+    spawned = link_spawn(argv);
+    for (i = 0; i < count; i++) link_free(params[i]);
+    if (spawned < 0) goto done;
+
+    for (waited = 0; waited < READY_WAIT_MS; waited += 20)
+    {
+        if (!read_ready_file(&port, secret)) break;
+        link_sleep_ms(20);
+    }
+    if (!port)
+    {
+        DbgPrint("http: the engine did not start\n");
+        goto done;
+    }
+    if (link_connect(port, secret)) goto done;
+    RtlSecureZeroMemory(secret, sizeof(secret));
+    engine_up = 1;
+    status = STATUS_SUCCESS;
+done:
+    link_free(engine_path);
+    link_free(rundir);
+    return status;
+}
+
+static void stop_engine(void)
+{
+    unsigned waited;
+
+    if (engine_up)
+    {
+        link_send(HS_MSG_SHUTDOWN, 0, 0, NULL, 0, NULL, 0);
+        /* the engine completes everything, says BYE, and closes */
+        for (waited = 0; waited < 10000 && engine_up && !bye_received; waited += 10) link_sleep_ms(10);
+    }
+    engine_up = 0;
+    link_close();
+    if (receive_thread)
+    {
+        LARGE_INTEGER timeout;
+        timeout.QuadPart = -50000000;   /* 5 s */
+        KeWaitForSingleObject(receive_thread, Executive, KernelMode, FALSE, &timeout);
+        ObDereferenceObject(receive_thread);
+        receive_thread = NULL;
+    }
+    fail_all_pending(STATUS_CANCELLED);
+}
+
+static void WINAPI driver_unload(DRIVER_OBJECT *driver)
+{
+    UNICODE_STRING link;
+
+    stop_engine();
+    RtlInitUnicodeString(&link, L"\\DosDevices\\HttpSysQueue");
+    IoDeleteSymbolicLink(&link);
+    if (queue_device) IoDeleteDevice(queue_device);
+    queue_device = NULL;
+    if (device_dir) ZwClose(device_dir);
+    device_dir = NULL;
+}
+
+NTSTATUS WINAPI DriverEntry(DRIVER_OBJECT *driver, UNICODE_STRING *registry_path)
+{
+    UNICODE_STRING name, link;
+    OBJECT_ATTRIBUTES attr;
+    HANDLE thread;
+    NTSTATUS status;
+
+    KeInitializeSpinLock(&irp_lock);
+    InitializeListHead(&pending_irps);
+    KeInitializeMutex(&send_mutex, 0);
+
+    if ((status = start_engine(registry_path))) return status;
+
+    RtlInitUnicodeString(&name, HS_DEVICE_DIR);
+    InitializeObjectAttributes(&attr, &name, OBJ_PERMANENT | OBJ_OPENIF, NULL, NULL);
+    ZwCreateDirectoryObject(&device_dir, 0, &attr);
+    RtlInitUnicodeString(&name, HS_DEVICE_NAME);
+    if ((status = IoCreateDevice(driver, 0, &name, FILE_DEVICE_UNKNOWN, 0, FALSE, &queue_device)))
+    {
+        stop_engine();
+        return status;
+    }
+    RtlInitUnicodeString(&link, L"\\DosDevices\\HttpSysQueue");
+    IoCreateSymbolicLink(&link, &name);
+
+    driver->MajorFunction[IRP_MJ_CREATE] = dispatch_create;
+    driver->MajorFunction[IRP_MJ_CLEANUP] = dispatch_cleanup;
+    driver->MajorFunction[IRP_MJ_CLOSE] = dispatch_close;
+    driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] = dispatch_ioctl;
+    driver->DriverUnload = driver_unload;
+
+    if ((status = PsCreateSystemThread(&thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, receive_main, NULL)))
+    {
+        driver_unload(driver);
+        return status;
+    }
+    ObReferenceObjectByHandle(thread, SYNCHRONIZE, NULL, KernelMode, (void **)&receive_thread, NULL);
+    ZwClose(thread);
+    return STATUS_SUCCESS;
+}

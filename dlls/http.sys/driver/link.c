@@ -1,0 +1,205 @@
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+#include <winternl.h>
+
+#include "link.h"
+
+static SOCKET sock = INVALID_SOCKET;
+static int wsa_started;
+
+/* Finds an export of the loaded ntdll by walking the loader's module list
+ * and the export directory: GetProcAddress lives in kernel32, which this
+ * image must not import (see link.h). */
+/* GCC mistakes the TEB read through %gs for an access to a zero-length array. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+static PEB *current_peb(void)
+{
+    return NtCurrentTeb()->ProcessEnvironmentBlock;
+}
+#pragma GCC diagnostic pop
+
+static void *ntdll_export(const char *name)
+{
+    PEB *peb = current_peb();
+    LIST_ENTRY *head = &peb->Ldr->InMemoryOrderModuleList, *e;
+
+    for (e = head->Flink; e != head; e = e->Flink)
+    {
+        LDR_DATA_TABLE_ENTRY *m = CONTAINING_RECORD(e, LDR_DATA_TABLE_ENTRY, InMemoryOrderLinks);
+        const UNICODE_STRING *n = &m->FullDllName;
+        unsigned len = n->Length / sizeof(WCHAR), i;
+        BYTE *base = m->DllBase;
+        IMAGE_NT_HEADERS *nt;
+        IMAGE_EXPORT_DIRECTORY *ed;
+        DWORD *names, *funcs;
+        WORD *ords;
+        static const WCHAR suffix[] = L"\\ntdll.dll";
+        int match = len >= 10;
+
+        for (i = 0; match && i < 10; i++)
+        {
+            WCHAR c = n->Buffer[len - 10 + i];
+            if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+            if (c != suffix[i]) match = 0;
+        }
+        if (!match) continue;
+        nt = (IMAGE_NT_HEADERS *)(base + ((IMAGE_DOS_HEADER *)base)->e_lfanew);
+        ed = (IMAGE_EXPORT_DIRECTORY *)(base + nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT].VirtualAddress);
+        names = (DWORD *)(base + ed->AddressOfNames);
+        funcs = (DWORD *)(base + ed->AddressOfFunctions);
+        ords = (WORD *)(base + ed->AddressOfNameOrdinals);
+        for (i = 0; i < ed->NumberOfNames; i++)
+        {
+            const char *a = (const char *)base + names[i], *b = name;
+            while (*a && *a == *b) a++, b++;
+            if (!*a && !*b) return base + funcs[ords[i]];
+        }
+    }
+    return NULL;
+}
+
+int link_unix_path(const uint16_t *nt_path, char *out, size_t cap, int may_not_exist)
+{
+    NTSTATUS (CDECL *to_unix)(const OBJECT_ATTRIBUTES *, char *, ULONG *, UINT) =
+        ntdll_export("wine_nt_to_unix_file_name");
+    OBJECT_ATTRIBUTES attr;
+    UNICODE_STRING name;
+    ULONG size = (ULONG)cap;
+    USHORT len = 0;
+
+    if (!to_unix) return -1;
+    while (nt_path[len]) len++;
+    name.Buffer = (WCHAR *)nt_path;
+    name.Length = len * sizeof(WCHAR);
+    name.MaximumLength = name.Length;
+    InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    return to_unix(&attr, out, &size, may_not_exist ? FILE_OPEN_IF : FILE_OPEN) ? -1 : 0;
+}
+
+int link_spawn(char *const argv[])
+{
+    NTSTATUS (CDECL *spawn)(char *const *, int) = ntdll_export("__wine_unix_spawnvp");
+    return spawn && !spawn(argv, 0) ? 0 : -1;
+}
+
+int link_connect(uint16_t port, const uint8_t secret[HS_SECRET_BYTES])
+{
+    struct { struct hs_msg_header hdr; struct hs_msg_auth auth; } msg;
+    struct sockaddr_in sin;
+    WSADATA wsa;
+    BOOL one = TRUE;
+    int i;
+
+    if (!wsa_started && WSAStartup(MAKEWORD(2, 2), &wsa)) return -1;
+    wsa_started = 1;
+    if ((sock = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) return -1;
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(port);
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(sock, (struct sockaddr *)&sin, sizeof(sin)))
+    {
+        link_close();
+        return -1;
+    }
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, (char *)&one, sizeof(one));
+    memset(&msg, 0, sizeof(msg));
+    msg.hdr.length = sizeof(msg);
+    msg.hdr.type = HS_MSG_AUTH;
+    msg.auth.magic = HS_AUTH_MAGIC;
+    msg.auth.version = HS_PROTO_VERSION;
+    for (i = 0; i < HS_SECRET_BYTES; i++) msg.auth.secret[i] = secret[i];
+    i = send(sock, (const char *)&msg, sizeof(msg), 0);
+    SecureZeroMemory(&msg, sizeof(msg));
+    if (i != sizeof(msg))
+    {
+        link_close();
+        return -1;
+    }
+    return 0;
+}
+
+static int send_all(const void *data, uint32_t len)
+{
+    const char *p = data;
+
+    while (len)
+    {
+        int n = send(sock, p, len > 0x10000000 ? 0x10000000 : (int)len, 0);
+        if (n <= 0) return -1;
+        p += n;
+        len -= (uint32_t)n;
+    }
+    return 0;
+}
+
+int link_send(uint16_t type, uint64_t op, uint64_t file, const void *a, uint32_t alen,
+              const void *b, uint32_t blen)
+{
+    struct hs_msg_header hdr;
+    int ret = -1;
+
+    memset(&hdr, 0, sizeof(hdr));
+    hdr.length = (uint32_t)sizeof(hdr) + alen + blen;
+    hdr.type = type;
+    hdr.op = op;
+    hdr.file = file;
+    link_lock();
+    if (sock != INVALID_SOCKET && !send_all(&hdr, sizeof(hdr)) &&
+        (!alen || !send_all(a, alen)) && (!blen || !send_all(b, blen)))
+        ret = 0;
+    link_unlock();
+    return ret;
+}
+
+static int recv_all(void *data, uint32_t len)
+{
+    char *p = data;
+
+    while (len)
+    {
+        int n = recv(sock, p, len > 0x10000000 ? 0x10000000 : (int)len, 0);
+        if (n <= 0) return -1;
+        p += n;
+        len -= (uint32_t)n;
+    }
+    return 0;
+}
+
+void link_receive_loop(void)
+{
+    struct hs_msg_header hdr;
+    uint8_t *body = NULL;
+    uint32_t cap = 0;
+
+    for (;;)
+    {
+        uint32_t len;
+        if (sock == INVALID_SOCKET || recv_all(&hdr, sizeof(hdr))) break;
+        if (hdr.length < sizeof(hdr) || hdr.length > HS_MAX_FRAME) break;
+        len = hdr.length - (uint32_t)sizeof(hdr);
+        if (len > cap)
+        {
+            link_free(body);
+            cap = len < 65536 ? 65536 : len;
+            if (!(body = link_alloc(cap))) break;
+        }
+        if (len && recv_all(body, len)) break;
+        link_on_frame(&hdr, body, len);
+    }
+    link_free(body);
+}
+
+void link_close(void)
+{
+    SOCKET s = sock;
+
+    sock = INVALID_SOCKET;
+    if (s != INVALID_SOCKET)
+    {
+        shutdown(s, SD_BOTH);
+        closesocket(s);
+    }
+}

@@ -1,0 +1,40 @@
+/*
+ * The driver's user-mode half: starting the engine and talking to it.
+ *
+ * The driver runs inside winedevice.exe, a Wine process, so it can use
+ * Winsock and Wine's ntdll exports; but a native-subsystem image that
+ * imports kernel32 or ntdll is not loaded as a driver by Wine, so this file
+ * imports only ws2_32 and finds the few ntdll functions it needs itself.
+ * Its interface to the kernel-mode half (driver.c) uses plain C types.
+ */
+#ifndef HS_DRIVER_LINK_H
+#define HS_DRIVER_LINK_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "httpsys_proto.h"
+
+/* Converts an NT path (\??\C:\...) to a Unix path; 0 on success. */
+int  link_unix_path(const uint16_t *nt_path, char *out, size_t cap, int may_not_exist);
+/* Starts the engine as a Unix process with argv; 0 on success. */
+int  link_spawn(char *const argv[]);
+/* Connects to the engine's port and presents the secret; 0 on success. */
+int  link_connect(uint16_t port, const uint8_t secret[HS_SECRET_BYTES]);
+/* Sends one frame (thread-safe); 0 on success. */
+int  link_send(uint16_t type, uint64_t op, uint64_t file, const void *a, uint32_t alen,
+               const void *b, uint32_t blen);
+/* Receives frames until the channel closes, calling link_on_frame for each. */
+void link_receive_loop(void);
+/* Closes the channel; a running receive loop returns. */
+void link_close(void);
+
+/* Provided by driver.c */
+void  link_on_frame(const struct hs_msg_header *hdr, const uint8_t *body, uint32_t len);
+void *link_alloc(size_t size);
+void  link_free(void *p);
+void  link_lock(void);
+void  link_unlock(void);
+void  link_sleep_ms(unsigned ms);
+void  link_log(const char *msg);
+
+#endif

@@ -1,0 +1,535 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include "conn.h"
+#include "request.h"
+#include "queue.h"
+#include "cookurl.h"
+#include "errpage.h"
+#include "wire.h"
+#include "log.h"
+
+#define READ_CHUNK        16384
+#define BODY_HIGH_WATER   (1u << 20)  /* unread body the engine buffers per request */
+#define DRAIN_LIMIT       (1u << 20)  /* unread body discarded before giving up on a connection */
+#define LINGER_MS         2000
+#define HEADER_WAIT_MS    120000      /* Windows' HeaderWait default */
+#define IDLE_MS           120000      /* Windows' IdleConnection default */
+
+static void conn_event(struct hs_ev_handler *h, uint32_t events);
+static void process(struct hs_conn *c);
+
+static void update_events(struct hs_conn *c)
+{
+    uint32_t ev = EPOLLRDHUP;
+
+    if (c->dead) return;
+    if (!c->read_paused && !c->read_eof) ev |= EPOLLIN;
+    if (c->out.len > c->out_pos) ev |= EPOLLOUT;
+    hs_ev_mod(c->eng->loop, c->fd, ev, &c->ev);
+}
+
+static void timer_fired(struct hs_timer *t)
+{
+    struct hs_conn *c = HS_CONTAINER(t, struct hs_conn, timer);
+    TRACE("connection %llu timed out", (unsigned long long)c->id);
+    hs_conn_close(c);
+}
+
+void hs_conn_accept(struct hs_listener *lst, int fd)
+{
+    struct hs_engine *eng = lst->eng;
+    struct hs_conn *c;
+    socklen_t len;
+    int one = 1;
+
+    if (eng->conn_count >= eng->cfg.max_connections || eng->shutting_down || !(c = calloc(1, sizeof(*c))))
+    {
+        close(fd);
+        return;
+    }
+    c->eng = eng;
+    c->secure = lst->secure;
+    c->fd = fd;
+    c->id = ++eng->next_conn_id;
+    c->ev.fn = conn_event;
+    c->timer.fn = timer_fired;
+    hs_list_init(&c->run_link);
+    len = sizeof(c->local);
+    getsockname(fd, (struct sockaddr *)&c->local, &len);
+    len = sizeof(c->remote);
+    getpeername(fd, (struct sockaddr *)&c->remote, &len);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    hs_list_add_tail(&eng->conns, &c->link);
+    eng->conn_count++;
+    hs_ev_add(eng->loop, fd, EPOLLIN | EPOLLRDHUP, &c->ev);
+    hs_timer_arm(eng->loop, &c->timer, HEADER_WAIT_MS);
+    TRACE("connection %llu accepted on port %u", (unsigned long long)c->id, lst->port);
+}
+
+void hs_conn_close(struct hs_conn *c)
+{
+    struct hs_engine *eng = c->eng;
+
+    if (c->dead) return;
+    c->dead = 1;
+    hs_timer_cancel(eng->loop, &c->timer);
+    hs_ev_del(eng->loop, c->fd);
+    close(c->fd);
+    c->fd = -1;
+    if (c->req) hs_request_orphan(eng, c->req);
+    c->req = NULL;
+    hs_list_remove(&c->run_link);
+    hs_list_remove(&c->link);
+    hs_list_add_tail(&eng->graveyard, &c->link);
+    eng->conn_count--;
+    TRACE("connection %llu closed", (unsigned long long)c->id);
+}
+
+void hs_conn_reap_graveyard(struct hs_engine *eng)
+{
+    struct hs_list *cur, *next;
+
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->graveyard)
+    {
+        struct hs_conn *c = HS_CONTAINER(cur, struct hs_conn, link);
+        hs_list_remove(&c->link);
+        hs_buf_free(&c->in);
+        hs_buf_free(&c->out);
+        free(c);
+    }
+}
+
+static void flush_out(struct hs_conn *c)
+{
+    while (c->out_pos < c->out.len)
+    {
+        ssize_t n = send(c->fd, c->out.data + c->out_pos, c->out.len - c->out_pos, MSG_NOSIGNAL);
+        if (n < 0)
+        {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN) break;
+            TRACE("connection %llu: send failed: %s", (unsigned long long)c->id, strerror(errno));
+            hs_conn_close(c);
+            return;
+        }
+        c->out_pos += (size_t)n;
+    }
+    if (c->out_pos == c->out.len)
+    {
+        c->out.len = c->out_pos = 0;
+        if (c->closing)
+        {
+            /* Half-close and linger, so that data the client still sends
+             * does not turn our close into a reset that loses the response. */
+            shutdown(c->fd, SHUT_WR);
+            hs_timer_arm(c->eng->loop, &c->timer, LINGER_MS);
+        }
+    }
+    update_events(c);
+}
+
+void hs_conn_write(struct hs_conn *c, const void *data, size_t len)
+{
+    if (c->dead || !len) return;
+    hs_buf_add(&c->out, data, len);
+    if (c->out.failed)
+    {
+        hs_conn_close(c);
+        return;
+    }
+    flush_out(c);
+}
+
+/* Answers with a page http.sys generates itself, then closes (KB 820729). */
+static void send_error(struct hs_conn *c, enum hs_page page)
+{
+    char buf[2048], date[32];
+    size_t n;
+
+    hs_http_date(time(NULL), date);
+    n = hs_error_response(buf, sizeof(buf), page, date, c->eng->cfg.disable_server_header != 1);
+    c->closing = 1;
+    c->in.len = 0;
+    c->in_body = 0;
+    if (n && n <= sizeof(buf)) hs_conn_write(c, buf, n);
+    else flush_out(c);
+}
+
+void hs_conn_resume(struct hs_conn *c)
+{
+    if (c->dead || hs_list_linked(&c->run_link)) return;
+    hs_list_add_tail(&c->eng->runq, &c->run_link);
+}
+
+void hs_conn_run_queue(struct hs_engine *eng)
+{
+    while (!hs_list_empty(&eng->runq))
+    {
+        struct hs_conn *c = HS_CONTAINER(eng->runq.next, struct hs_conn, run_link);
+        hs_list_remove(&c->run_link);
+        process(c);
+    }
+}
+
+void hs_conn_request_done(struct hs_conn *c, int close_after)
+{
+    struct hs_request *req = c->req;
+
+    if (req) hs_request_free(req);
+    c->req = NULL;
+    if (close_after)
+    {
+        c->closing = 1;
+        c->in.len = 0;
+        c->in_body = 0;
+        flush_out(c);
+        return;
+    }
+    /* The rest of an unread body is discarded, within reason: beyond that,
+     * the connection is closed rather than risk reading body as a request. */
+    if (c->in_body)
+    {
+        if (!c->body_chunked && c->body_left > DRAIN_LIMIT)
+        {
+            c->closing = 1;
+            c->in.len = 0;
+            c->in_body = 0;
+            flush_out(c);
+            return;
+        }
+        c->drain_budget = DRAIN_LIMIT;
+    }
+    hs_conn_resume(c);
+}
+
+/* Moves body bytes from the input buffer to the request (or discards them
+ * once the request has been answered).  Returns 0 when it has to wait. */
+static int feed_body(struct hs_conn *c)
+{
+    struct hs_request *req = c->req;
+    size_t consumed, produced;
+    int done = 0;
+
+    if (req && req->body_len >= BODY_HIGH_WATER) return 0;   /* the application is behind */
+    if (!c->in.len) return 0;
+    if (!c->body_chunked)
+    {
+        consumed = produced = c->in.len < c->body_left ? c->in.len : (size_t)c->body_left;
+        c->body_left -= consumed;
+        done = c->body_left == 0;
+    }
+    else
+    {
+        enum hp_error err = HP_ERR_NONE;
+        enum hp_status st = hp_chunked_decode(&c->chunked, (char *)c->in.data, c->in.len, &consumed, &produced, &err);
+        if (st == HP_ERROR)
+        {
+            send_error(c, hs_page_for_error(err));
+            return 0;
+        }
+        done = st == HP_OK;
+    }
+    if (req)
+    {
+        if (produced)
+        {
+            struct hs_buf b = { req->body, req->body_len, req->body_cap, 0 };
+            hs_buf_add(&b, c->in.data, produced);
+            if (b.failed) { hs_conn_close(c); return 0; }
+            req->body = b.data;
+            req->body_len = b.len;
+            req->body_cap = b.cap;
+            req->body_total += produced;
+        }
+        if (done) req->body_complete = 1;
+    }
+    else if (produced > c->drain_budget)
+    {
+        hs_conn_close(c);
+        return 0;
+    }
+    else c->drain_budget -= produced;
+    hs_buf_consume(&c->in, consumed);
+    if (done) c->in_body = 0;
+    if (req && (produced || done)) hs_request_body_event(c->eng, req);
+    return 1;
+}
+
+static void strip_port(const char *host, size_t len, size_t *out_len)
+{
+    size_t i = len;
+
+    if (len && host[0] == '[')
+    {
+        const char *end = memchr(host, ']', len);
+        *out_len = end ? (size_t)(end - host) + 1 : len;
+        return;
+    }
+    while (i > 0 && host[i - 1] >= '0' && host[i - 1] <= '9') i--;
+    *out_len = (i > 0 && host[i - 1] == ':') ? i - 1 : len;
+}
+
+static uint16_t local_port(const struct hs_conn *c)
+{
+    if (c->local.ss_family == AF_INET6) return ntohs(((const struct sockaddr_in6 *)&c->local)->sin6_port);
+    return ntohs(((const struct sockaddr_in *)&c->local)->sin_port);
+}
+
+static void local_ip(const struct hs_conn *c, uint8_t ip[16], int *family)
+{
+    if (c->local.ss_family == AF_INET6)
+    {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)&c->local)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(a)) { memcpy(ip, a->s6_addr + 12, 4); *family = 4; }
+        else { memcpy(ip, a->s6_addr, 16); *family = 6; }
+    }
+    else
+    {
+        memcpy(ip, &((const struct sockaddr_in *)&c->local)->sin_addr, 4);
+        *family = 4;
+    }
+}
+
+static void local_ip_text(const struct hs_conn *c, char *out, size_t cap)
+{
+    uint8_t ip[16];
+    int family;
+    char text[INET6_ADDRSTRLEN];
+
+    local_ip(c, ip, &family);
+    inet_ntop(family == 6 ? AF_INET6 : AF_INET, ip, text, sizeof(text));
+    snprintf(out, cap, family == 6 ? "[%s]" : "%s", text);
+}
+
+static enum hs_page page_for_cook_error(int err)
+{
+    switch (err)
+    {
+    case HS_COOK_E_HOST: return HS_PAGE_INVALID_HOSTNAME;
+    case HS_COOK_E_TOO_LONG: return HS_PAGE_URL_TOO_LONG;
+    case HS_COOK_E_NOMEM: return HS_PAGE_INTERNAL_ERROR;
+    default: return HS_PAGE_INVALID_URL;
+    }
+}
+
+/* A request head has been parsed: route it and hand it to its queue. */
+static void start_request(struct hs_conn *c, struct hp_request *hp)
+{
+    struct hs_engine *eng = c->eng;
+    const char *head = (const char *)c->in.data;
+    struct hs_cook_params cp;
+    struct hs_cooked cooked;
+    struct hs_route_result route;
+    struct hs_wire_input wi;
+    struct hs_buf wire = { 0 };
+    struct hs_request *req;
+    struct hs_queue *q = NULL;
+    struct hs_list *cur, *next;
+    char host_buf[80];
+    const char *host = head + hp->host_off;
+    size_t host_len = hp->host_len, host_name_len;
+    uint8_t ip[16];
+    int family, err;
+
+    if (!host_len)
+    {
+        /* HTTP/1.0 without Host: the address the client reached stands in */
+        local_ip_text(c, host_buf, sizeof(host_buf));
+        host = host_buf;
+        host_len = strlen(host_buf);
+    }
+    memset(&cp, 0, sizeof(cp));
+    cp.favor_utf8 = eng->cfg.favor_utf8;
+    cp.enable_non_utf8 = eng->cfg.enable_non_utf8;
+    cp.percent_u_allowed = eng->cfg.percent_u_allowed;
+    cp.allow_restricted_chars = eng->cfg.allow_restricted_chars;
+    cp.url_segment_max_length = eng->cfg.url_segment_max_length;
+    cp.url_segment_max_count = eng->cfg.url_segment_max_count;
+    if ((err = hs_cook_url(&cp, head + hp->target_off, hp->target_len, host, host_len,
+                           c->secure, local_port(c), &cooked)))
+    {
+        send_error(c, page_for_cook_error(err));
+        return;
+    }
+    strip_port(host, host_len, &host_name_len);
+    local_ip(c, ip, &family);
+    hs_router_route(&eng->router, c->secure, local_port(c), host, host_name_len, ip, family,
+                    cooked.path, cooked.path_len, &route);
+    if (route.status != HS_ROUTE_OK)
+    {
+        hs_cooked_free(&cooked);
+        send_error(c, route.status == HS_ROUTE_NO_HOST ? HS_PAGE_INVALID_HOSTNAME : HS_PAGE_NOT_FOUND);
+        return;
+    }
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->queues)
+        if (HS_CONTAINER(cur, struct hs_queue, link)->id == route.owner) q = HS_CONTAINER(cur, struct hs_queue, link);
+    if (!q || !(req = hs_request_new(q, c, route.context)))
+    {
+        hs_cooked_free(&cooked);
+        send_error(c, HS_PAGE_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    memset(&wi, 0, sizeof(wi));
+    wi.head = head;
+    wi.hp = hp;
+    wi.cooked = cooked.url;
+    wi.cooked_bytes = (uint32_t)cooked.url_bytes;
+    wi.host_off = (uint32_t)cooked.host_off;
+    wi.host_len = (uint32_t)cooked.host_bytes;
+    wi.path_off = (uint32_t)cooked.path_off;
+    wi.path_len = (uint32_t)cooked.path_bytes;
+    wi.query_off = (uint32_t)cooked.query_off;
+    wi.query_len = (uint32_t)cooked.query_bytes;
+    wi.remote = &c->remote;
+    wi.local = &c->local;
+    wi.request_id = req->id;
+    wi.connection_id = c->id;
+    wi.url_context = route.context;
+    wi.bytes_received = hp->head_len;
+    wi.flags = c->secure ? HS_REQ_SECURE : 0;
+    err = hs_wire_build_request(&wi, &wire);
+    hs_cooked_free(&cooked);
+    if (err)
+    {
+        hs_buf_free(&wire);
+        hs_request_free(req);
+        send_error(c, HS_PAGE_REQUEST_TOO_LONG);
+        return;
+    }
+    req->wire = wire.data;
+    req->wire_len = (uint32_t)wire.len;
+    req->verb = hp->verb;
+    req->is_head = hp->verb == 5 /* HttpVerbHEAD */;
+    req->http10 = hp->version_major == 1 && hp->version_minor == 0;
+    req->keep_alive = hp->keep_alive;
+    req->head_bytes = hp->head_len;
+    c->req = req;
+
+    c->in_body = 0;
+    c->body_chunked = 0;
+    if (hp->body_kind == HP_BODY_LENGTH && hp->content_length)
+    {
+        c->in_body = 1;
+        c->body_left = hp->content_length;
+    }
+    else if (hp->body_kind == HP_BODY_CHUNKED)
+    {
+        c->in_body = 1;
+        c->body_chunked = 1;
+        hp_chunked_init(&c->chunked, eng->cfg.max_field_length, NULL, 0);
+    }
+    else req->body_complete = 1;
+
+    hs_buf_consume(&c->in, hp->head_len);
+    /* The client waits for our go-ahead before it sends the body. */
+    if (c->in_body && hp->expect_continue && !c->in.len)
+        hs_conn_write(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+    hs_timer_cancel(eng->loop, &c->timer);
+    hs_request_offer(eng, req);
+}
+
+static void parse_next(struct hs_conn *c)
+{
+    struct hp_header headers[128];
+    struct hp_request hp;
+    struct hp_limits lim;
+    enum hp_error err = HP_ERR_NONE;
+    enum hp_status st;
+
+    memset(&hp, 0, sizeof(hp));
+    hp.headers = headers;
+    hp.header_capacity = sizeof(headers) / sizeof(headers[0]);
+    lim.max_field_length = c->eng->cfg.max_field_length;
+    lim.max_request_bytes = c->eng->cfg.max_request_bytes;
+    lim.max_url_bytes = 65534;
+    st = hp_parse_request((const char *)c->in.data, c->in.len, &lim, &hp, &err);
+    if (st == HP_ERROR) send_error(c, hs_page_for_error(err));
+    else if (st == HP_OK) start_request(c, &hp);
+}
+
+static void process(struct hs_conn *c)
+{
+    while (!c->dead && !c->closing)
+    {
+        size_t before = c->in.len;
+
+        if (c->in_body)
+        {
+            if (!feed_body(c) || c->in_body) break;
+            continue;
+        }
+        if (c->req) break;                 /* pipelined requests wait for this response */
+        if (!c->in.len)
+        {
+            if (c->read_eof && !c->out.len) hs_conn_close(c);
+            break;
+        }
+        parse_next(c);
+        if (!c->req && !c->closing && c->in.len == before)
+        {
+            if (c->read_eof) hs_conn_close(c);   /* half a request, and the client is done */
+            break;
+        }
+    }
+    if (c->dead) return;
+    /* Backpressure: stop reading when a request's body or the pipeline is
+     * more than the engine is willing to hold. */
+    c->read_paused = (c->req && c->req->body_len >= BODY_HIGH_WATER) ||
+                     c->in.len > (size_t)c->eng->cfg.max_request_bytes + 65536;
+    if (!c->req && !c->closing)
+        hs_timer_arm(c->eng->loop, &c->timer, c->in.len ? HEADER_WAIT_MS : IDLE_MS);
+    update_events(c);
+}
+
+static void read_input(struct hs_conn *c)
+{
+    while (!c->read_paused && !c->read_eof && !c->dead)
+    {
+        ssize_t n;
+        if (!hs_buf_reserve(&c->in, READ_CHUNK)) { hs_conn_close(c); return; }
+        n = recv(c->fd, c->in.data + c->in.len, c->in.cap - c->in.len, 0);
+        if (n > 0)
+        {
+            if (c->closing) continue;          /* lingering: discard */
+            c->in.len += (size_t)n;
+            if (c->in.len > (size_t)c->eng->cfg.max_request_bytes + 65536) break;
+            continue;
+        }
+        if (n == 0)
+        {
+            c->read_eof = 1;
+            if (c->closing) { hs_conn_close(c); return; }
+            if (c->in_body && c->req) { c->req->body_failed = 1; hs_request_body_event(c->eng, c->req); }
+            break;
+        }
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) hs_conn_close(c);
+        break;
+    }
+    if (c->closing) c->in.len = 0;
+}
+
+static void conn_event(struct hs_ev_handler *h, uint32_t events)
+{
+    struct hs_conn *c = HS_CONTAINER(h, struct hs_conn, ev);
+
+    if (c->dead) return;
+    if (events & EPOLLERR) { hs_conn_close(c); return; }
+    if (events & EPOLLOUT) flush_out(c);
+    if (c->dead) return;
+    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) read_input(c);
+    if (c->dead) return;
+    if ((events & EPOLLHUP) && !c->req) { hs_conn_close(c); return; }
+    process(c);
+}

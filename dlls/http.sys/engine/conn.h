@@ -1,0 +1,47 @@
+/*
+ * Client connections: reading and parsing requests, feeding entity bodies,
+ * writing responses, persistence, and the responses http.sys makes itself.
+ */
+#ifndef HS_CONN_H
+#define HS_CONN_H
+
+#include <stdint.h>
+#include "engine.h"
+#include "buf.h"
+
+struct hs_conn
+{
+    struct hs_ev_handler ev;
+    struct hs_engine *eng;
+    int secure;                       /* arrived on an https port */
+    int fd;
+    uint64_t id;
+    struct sockaddr_storage local, remote;
+    struct hs_list link;              /* eng->conns, then eng->graveyard */
+    struct hs_list run_link;          /* eng->runq */
+    uint64_t drain_budget;            /* body bytes we still discard for a finished request */
+    struct hs_buf in;                 /* received, not yet parsed or fed */
+    struct hs_buf out;                /* to be written */
+    size_t out_pos;
+    struct hs_request *req;           /* the request being served */
+    int in_body;                      /* the current request's body is still arriving */
+    int body_chunked;
+    uint64_t body_left;               /* Content-Length bytes still to come */
+    struct hp_chunked chunked;
+    int read_eof, read_paused, closing, dead, epoll_out;
+    struct hs_timer timer;
+};
+
+void hs_conn_accept(struct hs_listener *lst, int fd);
+/* Queues bytes; closes the connection after them when close_after is set. */
+void hs_conn_write(struct hs_conn *c, const void *data, size_t len);
+/* The request no longer needs the connection: move on to the next one. */
+void hs_conn_request_done(struct hs_conn *c, int close_after);
+/* Re-examine buffered input (e.g. the application consumed body bytes). */
+void hs_conn_resume(struct hs_conn *c);
+void hs_conn_close(struct hs_conn *c);
+void hs_conn_reap_graveyard(struct hs_engine *eng);
+/* Processes the connections hs_conn_resume scheduled. */
+void hs_conn_run_queue(struct hs_engine *eng);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * The engine object: its files and operations, and what the driver asks of
+ * it over the control channel.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+
+#include "engine.h"
+#include "control.h"
+#include "queue.h"
+#include "conn.h"
+#include "listener.h"
+#include "log.h"
+
+#define ERROR_INVALID_HANDLE     6
+#define ERROR_NOT_ENOUGH_MEMORY  8
+#define ERROR_OPERATION_ABORTED  995
+
+void hs_engine_complete(struct hs_engine *eng, struct hs_op *op, uint32_t error,
+                        uint64_t info, const void *data, uint32_t len)
+{
+    struct hs_msg_complete msg = { hs_status_from_win32(error), 0, info };
+
+    hs_list_remove(&op->wait_link);
+    hs_list_remove(&op->link);
+    if (len > op->out_size) len = op->out_size;
+    hs_control_send(eng->ctl, HS_MSG_COMPLETE, op->id, op->file ? op->file->id : 0, &msg, sizeof(msg), data, len);
+    free(op->cancel_ctx);
+    free(op);
+}
+
+void hs_engine_pend(struct hs_engine *eng, struct hs_op *op, struct hs_list *waitlist,
+                    void (*cancel)(struct hs_op *op))
+{
+    op->cancel = cancel;
+    hs_list_add_tail(&eng->pending_ops, &op->link);
+    hs_list_add_tail(waitlist, &op->wait_link);
+}
+
+struct hs_file *hs_engine_find_file(struct hs_engine *eng, uint64_t id)
+{
+    struct hs_list *cur, *next;
+
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->files)
+    {
+        struct hs_file *f = HS_CONTAINER(cur, struct hs_file, link);
+        if (f->id == id) return f;
+    }
+    return NULL;
+}
+
+static void abort_op(struct hs_engine *eng, struct hs_op *op)
+{
+    if (op->cancel) op->cancel(op);
+    hs_engine_complete(eng, op, ERROR_OPERATION_ABORTED, 0, NULL, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* control-channel handlers                                                  */
+/* ------------------------------------------------------------------------ */
+
+struct hs_timer hs_driver_timer;
+
+static void on_authenticated(struct hs_engine *eng)
+{
+    hs_timer_cancel(eng->loop, &hs_driver_timer);
+}
+
+static void on_open(struct hs_engine *eng, uint64_t id, const struct hs_msg_open *msg)
+{
+    struct hs_file *f = calloc(1, sizeof(*f));
+
+    if (!f) return;   /* every IOCTL on it will fail with ERROR_INVALID_HANDLE */
+    /* the queue comes with HS_IOCTL_SET_QUEUE: a handle opened only to ask
+     * the service something (netsh) never costs a queue */
+    f->id = id;
+    f->pid = msg->client_pid;
+    hs_list_add_tail(&eng->files, &f->link);
+    hs_list_init(&f->queue_link);
+    TRACE("file %llu opened by process %u", (unsigned long long)id, msg->client_pid);
+}
+
+static void on_close(struct hs_engine *eng, uint64_t id)
+{
+    struct hs_file *f = hs_engine_find_file(eng, id);
+    struct hs_list *cur, *next;
+
+    if (!f) return;
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->pending_ops)
+    {
+        struct hs_op *op = HS_CONTAINER(cur, struct hs_op, link);
+        if (op->file == f) abort_op(eng, op);
+    }
+    hs_list_remove(&f->queue_link);
+    if (f->queue && hs_list_empty(&f->queue->files)) hs_queue_destroy(eng, f->queue);
+    hs_list_remove(&f->link);
+    free(f);
+    TRACE("file %llu closed", (unsigned long long)id);
+}
+
+static void on_ioctl(struct hs_engine *eng, uint64_t op_id, uint64_t file, const struct hs_msg_ioctl *msg,
+                     const uint8_t *in, uint32_t in_len)
+{
+    struct hs_op *op = calloc(1, sizeof(*op));
+    struct hs_file *f = hs_engine_find_file(eng, file);
+
+    if (!op)
+    {
+        struct hs_msg_complete c = { hs_status_from_win32(ERROR_NOT_ENOUGH_MEMORY), 0, 0 };
+        hs_control_send(eng->ctl, HS_MSG_COMPLETE, op_id, file, &c, sizeof(c), NULL, 0);
+        return;
+    }
+    op->id = op_id;
+    op->file = f;
+    op->code = msg->code;
+    op->out_size = msg->out_size;
+    hs_list_init(&op->wait_link);
+    hs_list_init(&op->link);
+    if (!f)
+    {
+        hs_engine_complete(eng, op, ERROR_INVALID_HANDLE, 0, NULL, 0);
+        return;
+    }
+    hs_queue_ioctl(eng, op, in, in_len);
+}
+
+static void on_cancel(struct hs_engine *eng, uint64_t op_id)
+{
+    struct hs_list *cur, *next;
+
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->pending_ops)
+    {
+        struct hs_op *op = HS_CONTAINER(cur, struct hs_op, link);
+        if (op->id == op_id)
+        {
+            abort_op(eng, op);
+            return;
+        }
+    }
+    /* already completed: the driver ignores our late completion */
+}
+
+void hs_engine_shutdown(struct hs_engine *eng)
+{
+    struct hs_list *cur, *next;
+
+    if (eng->shutting_down) return;
+    eng->shutting_down = 1;
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->pending_ops)
+        abort_op(eng, HS_CONTAINER(cur, struct hs_op, link));
+    hs_listener_close_all(eng);
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->conns)
+        hs_conn_close(HS_CONTAINER(cur, struct hs_conn, link));
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->files)
+    {
+        struct hs_file *f = HS_CONTAINER(cur, struct hs_file, link);
+        hs_list_remove(&f->queue_link);
+        hs_list_remove(&f->link);
+        free(f);
+    }
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->queues)
+        hs_queue_destroy(eng, HS_CONTAINER(cur, struct hs_queue, link));
+    eng->done = 1;
+}
+
+static void on_shutdown(struct hs_engine *eng)
+{
+    TRACE("net stop http: shutting down");
+    hs_engine_shutdown(eng);
+    hs_control_send(eng->ctl, HS_MSG_BYE, 0, 0, NULL, 0, NULL, 0);
+    hs_control_flush(eng->ctl);
+}
+
+static void on_lost(struct hs_engine *eng)
+{
+    TRACE("the driver is gone: exiting");
+    hs_engine_shutdown(eng);
+}
+
+const struct hs_control_handlers hs_engine_handlers =
+{
+    on_authenticated, on_open, on_close, on_ioctl, on_cancel, on_shutdown, on_lost
+};
+

@@ -1,0 +1,29 @@
+/*
+ * Requests: creation from a parsed head, delivery to a queue (through a
+ * pending receive, the shared-memory ring, or the ready list), entity body
+ * hand-over, responses, and the end of a request.
+ */
+#ifndef HS_REQUEST_H
+#define HS_REQUEST_H
+
+#include "engine.h"
+
+struct hs_conn;
+
+struct hs_request *hs_request_new(struct hs_queue *q, struct hs_conn *c, uint64_t url_context);
+void hs_request_free(struct hs_request *req);
+
+/* Offers a complete request head to its queue. */
+void hs_request_offer(struct hs_engine *eng, struct hs_request *req);
+/* New body bytes, the end of the body, or its loss: wake whoever waits. */
+void hs_request_body_event(struct hs_engine *eng, struct hs_request *req);
+/* The connection went away. */
+void hs_request_orphan(struct hs_engine *eng, struct hs_request *req);
+
+/* Sends one response blob; returns a Win32 error. */
+uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
+                         const struct hs_wire_response *r, uint32_t size);
+
+struct hs_request *hs_queue_find_request(struct hs_queue *q, uint64_t id);
+
+#endif

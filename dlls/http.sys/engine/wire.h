@@ -1,0 +1,37 @@
+/*
+ * Puts a parsed request into the wire form of include/httpsys_proto.h, the
+ * one blob that travels to httpapi.dll (through shared memory) or to the
+ * driver (through the control channel) and becomes an HTTP_REQUEST there.
+ */
+#ifndef HS_WIRE_H
+#define HS_WIRE_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+#include "buf.h"
+#include "http_parse.h"
+#include "httpsys_proto.h"
+
+struct hs_wire_input
+{
+    const char *head;                     /* request head bytes hp refers to */
+    const struct hp_request *hp;
+    const uint16_t *cooked;               /* UTF-16LE full URL */
+    uint32_t cooked_bytes;
+    uint32_t host_off, host_len, path_off, path_len, query_off, query_len;  /* bytes */
+    const struct sockaddr_storage *remote, *local;
+    uint64_t request_id, connection_id, url_context, bytes_received;
+    uint32_t flags;                       /* HS_REQ_* */
+};
+
+/* Returns 0, or -1 when out of memory or a field exceeds what HTTP_REQUEST
+ * can describe (USHORT lengths). */
+int hs_wire_build_request(const struct hs_wire_input *in, struct hs_buf *out);
+
+/* Windows' SOCKADDR_IN / SOCKADDR_IN6 layout for a host address. */
+void hs_wire_sockaddr(const struct sockaddr_storage *ss, uint8_t out[28]);
+
+/* Checks a response blob a server wrote before the engine trusts it. */
+int hs_wire_response_valid(const struct hs_wire_response *r, uint32_t size);
+
+#endif

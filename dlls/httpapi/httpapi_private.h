@@ -1,0 +1,66 @@
+/*
+ * httpapi.dll internals.
+ *
+ * Every request-queue handle is a file on the driver's device.  Calls that
+ * find their work already done by the engine (a request waiting in the
+ * queue's shared memory, a response that fits in it) complete here without
+ * entering wineserver; everything else becomes an IOCTL that the driver
+ * relays to the engine.
+ */
+#ifndef HTTPAPI_PRIVATE_H
+#define HTTPAPI_PRIVATE_H
+
+#include <stdint.h>
+#include <winsock2.h>
+#include <windows.h>
+#include <http.h>
+#include "httpsys_proto.h"
+
+/* ------------------------------------------------------------------ debug */
+enum dbg_level { DBG_ERR, DBG_WARN, DBG_TRACE };
+int  httpapi_debug_on(enum dbg_level level);
+void httpapi_debug(enum dbg_level level, const char *func, const char *fmt, ...);
+#define TRACE(...) do { if (httpapi_debug_on(DBG_TRACE)) httpapi_debug(DBG_TRACE, __func__, __VA_ARGS__); } while (0)
+#define WARN(...)  do { if (httpapi_debug_on(DBG_WARN)) httpapi_debug(DBG_WARN, __func__, __VA_ARGS__); } while (0)
+#define ERR(...)   do { if (httpapi_debug_on(DBG_ERR)) httpapi_debug(DBG_ERR, __func__, __VA_ARGS__); } while (0)
+
+/* ------------------------------------------------------------------- init */
+BOOL httpapi_initialized(ULONG flags);
+
+/* ----------------------------------------------------------------- queues */
+struct queue
+{
+    HANDLE handle;
+    uint64_t id;
+    uint32_t image;                 /* HS_IMAGE_V1 / V2 */
+    struct hs_shm_header *shm;      /* NULL: no fast path */
+    SIZE_T shm_size;
+    BOOL skip_on_success;           /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS seen on the handle */
+    LONG refs;
+};
+
+void queue_init(void);
+ULONG queue_open(HANDLE *handle, USHORT api_major);
+struct queue *queue_get(HANDLE handle);      /* takes a reference; NULL if not a queue */
+void queue_put(struct queue *q);
+void queue_forget(HANDLE handle);
+BOOL queue_can_complete_inline(struct queue *q, OVERLAPPED *ovl);
+void queue_ring_doorbell(struct queue *q);
+
+/* Runs one IOCTL; synchronously when ovl is NULL.  Returns a Win32 error. */
+ULONG queue_ioctl(HANDLE handle, DWORD code, const void *in, DWORD in_len, void *out, DWORD out_len,
+                  ULONG *ret_len, OVERLAPPED *ovl);
+
+/* --------------------------------------------------------------- fastpath */
+#define FP_NOTHING 0xffffffffu   /* nothing for us here: take the slow path */
+ULONG fastpath_receive(struct queue *q, ULONG flags, void *buf, ULONG len, ULONG *bytes, BOOL async);
+ULONG fastpath_send(struct queue *q, const struct hs_wire_response *r, BOOL *done);
+ULONG fastpath_begin_send(struct queue *q, uint64_t request_id);
+void  fastpath_abort_send(struct queue *q, uint64_t request_id);
+void  complete_inline(OVERLAPPED *ovl, ULONG bytes);
+
+/* ------------------------------------------------------------------ misc */
+char *utf16_to_utf8(const WCHAR *s, int *len);   /* HeapFree the result */
+const char *debugstr_w(const WCHAR *s);         /* for traces: a short-lived copy */
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * HttpSendHttpResponse and HttpSendResponseEntityBody.
+ *
+ * The response is flattened into the engine's wire form (the engine adds
+ * what http.sys adds: Date, Server, Content-Length, Connection), then goes
+ * through the queue's shared memory when it may complete here, or to the
+ * driver otherwise.
+ */
+#include <winsock2.h>
+#include <windows.h>
+#include <http.h>
+
+#include "httpapi_private.h"
+
+#define KNOWN_SEND_FLAGS (HTTP_SEND_RESPONSE_FLAG_DISCONNECT | HTTP_SEND_RESPONSE_FLAG_MORE_DATA | \
+                          HTTP_SEND_RESPONSE_FLAG_BUFFER_DATA | 0x8 /* ENABLE_NAGLING */ | \
+                          0x20 /* PROCESS_RANGES */ | 0x40 /* OPAQUE */ | 0x100 /* GOAWAY */)
+
+struct blob
+{
+    uint8_t *data;
+    SIZE_T len, cap;
+    BOOL failed;
+};
+
+static BOOL blob_reserve(struct blob *b, SIZE_T extra)
+{
+    SIZE_T cap;
+    uint8_t *p;
+
+    if (b->failed) return FALSE;
+    if (b->len + extra <= b->cap) return TRUE;
+    if (b->len + extra > 0x7fff0000) { b->failed = TRUE; return FALSE; }
+    for (cap = b->cap ? b->cap : 4096; cap < b->len + extra; cap *= 2) {}
+    p = b->data ? HeapReAlloc(GetProcessHeap(), 0, b->data, cap) : HeapAlloc(GetProcessHeap(), 0, cap);
+    if (!p) { b->failed = TRUE; return FALSE; }
+    b->data = p;
+    b->cap = cap;
+    return TRUE;
+}
+
+static void blob_add(struct blob *b, const void *p, SIZE_T n, struct hs_str *where)
+{
+    if (where) { where->off = (uint32_t)b->len; where->len = (uint32_t)n; }
+    if (!n || !blob_reserve(b, n)) return;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+/* Header text must not be able to start a header or a body of its own. */
+static BOOL value_ok(const char *v, USHORT len)
+{
+    USHORT i;
+    if (len && !v) return FALSE;
+    for (i = 0; i < len; i++) if (v[i] == '\r' || v[i] == '\n' || !v[i]) return FALSE;
+    return TRUE;
+}
+
+static BOOL token_ok(const char *v, USHORT len)
+{
+    static const char seps[] = "()<>@,;:\\\"/[]?={} \t";
+    USHORT i;
+    if (!len || !v) return FALSE;
+    for (i = 0; i < len; i++)
+        if (v[i] <= 0x20 || v[i] >= 0x7f || strchr(seps, v[i])) return FALSE;
+    return TRUE;
+}
+
+static ULONG add_file_chunk(struct blob *b, const HTTP_DATA_CHUNK *chunk)
+{
+    HANDLE file = chunk->FromFileHandle.FileHandle;
+    ULONGLONG start = chunk->FromFileHandle.ByteRange.StartingOffset.QuadPart;
+    ULONGLONG length = chunk->FromFileHandle.ByteRange.Length.QuadPart;
+    LARGE_INTEGER size;
+    HANDLE event;
+    ULONG ret = NO_ERROR;
+
+    if (!GetFileSizeEx(file, &size)) return ERROR_INVALID_PARAMETER;
+    if (start > (ULONGLONG)size.QuadPart) return ERROR_INVALID_PARAMETER;
+    if (length == HTTP_BYTE_RANGE_TO_EOF || length > (ULONGLONG)size.QuadPart - start)
+    {
+        if (length != HTTP_BYTE_RANGE_TO_EOF) return ERROR_INVALID_PARAMETER;
+        length = size.QuadPart - start;
+    }
+    if (!blob_reserve(b, (SIZE_T)length)) return ERROR_NOT_ENOUGH_MEMORY;
+    event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    while (length && !ret)
+    {
+        OVERLAPPED ov;
+        DWORD want = length > 0x100000 ? 0x100000 : (DWORD)length, got = 0;
+
+        memset(&ov, 0, sizeof(ov));
+        ov.Offset = (DWORD)start;
+        ov.OffsetHigh = (DWORD)(start >> 32);
+        ov.hEvent = (HANDLE)((ULONG_PTR)event | 1);
+        if (!ReadFile(file, b->data + b->len, want, &got, &ov))
+        {
+            if (GetLastError() != ERROR_IO_PENDING || !GetOverlappedResult(file, &ov, &got, TRUE))
+                ret = GetLastError();
+        }
+        if (!ret && !got) ret = ERROR_HANDLE_EOF;
+        b->len += got;
+        start += got;
+        length -= got;
+    }
+    CloseHandle(event);
+    return ret;
+}
+
+static ULONG add_chunks(struct blob *b, USHORT count, const HTTP_DATA_CHUNK *chunks, struct hs_str *body)
+{
+    USHORT i;
+    ULONG ret;
+
+    if (count && !chunks) return ERROR_INVALID_PARAMETER;
+    body->off = (uint32_t)b->len;
+    for (i = 0; i < count; i++)
+    {
+        switch (chunks[i].DataChunkType)
+        {
+        case HttpDataChunkFromMemory:
+            if (chunks[i].FromMemory.BufferLength && !chunks[i].FromMemory.pBuffer) return ERROR_INVALID_PARAMETER;
+            blob_add(b, chunks[i].FromMemory.pBuffer, chunks[i].FromMemory.BufferLength, NULL);
+            break;
+        case HttpDataChunkFromFileHandle:
+            if ((ret = add_file_chunk(b, &chunks[i]))) return ret;
+            break;
+        default:
+            /* the fragment cache and trailers come with their own issues */
+            WARN("data chunk type %u is not supported yet\n", chunks[i].DataChunkType);
+            return ERROR_INVALID_PARAMETER;
+        }
+    }
+    body->len = (uint32_t)(b->len - body->off);
+    return b->failed ? ERROR_NOT_ENOUGH_MEMORY : NO_ERROR;
+}
+
+static ULONG add_headers(struct blob *b, struct hs_wire_response *w, const HTTP_RESPONSE_HEADERS *headers)
+{
+    struct hs_str *pairs;
+    USHORT i;
+
+    for (i = 0; i < HttpHeaderResponseMaximum; i++)
+    {
+        const HTTP_KNOWN_HEADER *h = &headers->KnownHeaders[i];
+        if (!h->RawValueLength) continue;
+        if (!value_ok(h->pRawValue, h->RawValueLength)) return ERROR_INVALID_PARAMETER;
+        blob_add(b, h->pRawValue, h->RawValueLength, &w->known[i]);
+        w->known_present |= 1u << i;
+    }
+    if (headers->UnknownHeaderCount && !headers->pUnknownHeaders) return ERROR_INVALID_PARAMETER;
+    for (i = 0; i < headers->UnknownHeaderCount; i++)
+    {
+        const HTTP_UNKNOWN_HEADER *h = &headers->pUnknownHeaders[i];
+        if (!token_ok(h->pName, h->NameLength) || !value_ok(h->pRawValue, h->RawValueLength))
+            return ERROR_INVALID_PARAMETER;
+    }
+    /* the name/value index goes at an aligned offset inside the blob */
+    while (b->len & 7) blob_add(b, "", 1, NULL);
+    w->unknown_off = (uint32_t)b->len;
+    w->unknown_count = headers->UnknownHeaderCount;
+    if (!blob_reserve(b, (SIZE_T)headers->UnknownHeaderCount * 2 * sizeof(struct hs_str))) return ERROR_NOT_ENOUGH_MEMORY;
+    b->len += (SIZE_T)headers->UnknownHeaderCount * 2 * sizeof(struct hs_str);
+    for (i = 0; i < headers->UnknownHeaderCount; i++)
+    {
+        const HTTP_UNKNOWN_HEADER *h = &headers->pUnknownHeaders[i];
+        struct hs_str name, value;
+        blob_add(b, h->pName, h->NameLength, &name);
+        blob_add(b, h->pRawValue, h->RawValueLength, &value);
+        if (b->failed) return ERROR_NOT_ENOUGH_MEMORY;
+        pairs = (struct hs_str *)(b->data + w->unknown_off);
+        pairs[2 * i] = name;
+        pairs[2 * i + 1] = value;
+    }
+    return NO_ERROR;
+}
+
+/* Sends a flattened response the way the caller's mode allows. */
+static ULONG send_blob(HANDLE handle, struct hs_wire_response *w, struct blob *b, ULONG *sent, OVERLAPPED *ovl)
+{
+    struct queue *q = queue_get(handle);
+    ULONG ret, body = w->body.len;
+    BOOL done = FALSE;
+
+    if (!q) return ERROR_INVALID_HANDLE;
+    w->size = (uint32_t)b->len;
+    memcpy(b->data, w, sizeof(*w));
+    if ((ret = fastpath_begin_send(q, w->request_id)))
+    {
+        queue_put(q);
+        return ret;
+    }
+    if (q->shm && queue_can_complete_inline(q, ovl))
+    {
+        fastpath_send(q, (const struct hs_wire_response *)b->data, &done);
+        if (done)
+        {
+            queue_put(q);
+            if (sent) *sent = body;
+            complete_inline(ovl, body);
+            return NO_ERROR;
+        }
+    }
+    queue_put(q);
+    ret = queue_ioctl(handle, HS_IOCTL_SEND, b->data, (DWORD)b->len, NULL, 0, NULL, ovl);
+    if (ret && ret != ERROR_IO_PENDING && (q = queue_get(handle)))
+    {
+        fastpath_abort_send(q, w->request_id);   /* the engine never saw it */
+        queue_put(q);
+    }
+    if (!ovl && !ret && sent) *sent = body;
+    return ret;
+}
+
+static ULONG begin_blob(struct blob *b, struct hs_wire_response *w, ULONG kind, HTTP_REQUEST_ID id, ULONG flags)
+{
+    memset(w, 0, sizeof(*w));
+    memset(b, 0, sizeof(*b));
+    if (!blob_reserve(b, sizeof(*w) + 512)) return ERROR_NOT_ENOUGH_MEMORY;
+    b->len = sizeof(*w);
+    w->kind = kind;
+    w->request_id = id;
+    w->flags = flags;
+    return NO_ERROR;
+}
+
+ULONG WINAPI HttpSendHttpResponse(HANDLE handle, HTTP_REQUEST_ID id, ULONG flags, HTTP_RESPONSE *response,
+                                  void *cache_policy_ptr, ULONG *sent, void *reserved1,
+                                  ULONG reserved2, OVERLAPPED *ovl, void *log_data)
+{
+    HTTP_CACHE_POLICY *cache_policy = cache_policy_ptr;
+    struct hs_wire_response w;
+    struct blob b;
+    ULONG ret;
+
+    TRACE("%p %#I64x %#lx %p %p %p %p %lu %p %p\n", handle, id, flags, response, cache_policy, sent,
+          reserved1, reserved2, ovl, log_data);
+    if (!response || (flags & ~KNOWN_SEND_FLAGS) || reserved1 || reserved2) return ERROR_INVALID_PARAMETER;
+    if (response->StatusCode > 999 || (response->ReasonLength && !response->pReason)) return ERROR_INVALID_PARAMETER;
+    if ((flags & 0x40 /* OPAQUE */) && response->StatusCode != 101) return ERROR_INVALID_PARAMETER;
+    if (!value_ok(response->pReason, response->ReasonLength)) return ERROR_INVALID_PARAMETER;
+    if (!id) return ERROR_CONNECTION_INVALID;
+    if (cache_policy && cache_policy->Policy != HttpCachePolicyNocache)
+        TRACE("response cache policy %u not applied yet\n", cache_policy->Policy);
+
+    if ((ret = begin_blob(&b, &w, HS_RESP_HEADERS, id, flags))) return ret;
+    w.status = response->StatusCode;
+    w.version_major = (uint8_t)response->Version.MajorVersion;
+    w.version_minor = (uint8_t)response->Version.MinorVersion;
+    blob_add(&b, response->pReason, response->ReasonLength, &w.reason);
+    if (!(ret = add_headers(&b, &w, &response->Headers)) &&
+        !(ret = add_chunks(&b, response->EntityChunkCount, response->pEntityChunks, &w.body)))
+        ret = send_blob(handle, &w, &b, sent, ovl);
+    HeapFree(GetProcessHeap(), 0, b.data);
+    return ret;
+}
+
+ULONG WINAPI HttpSendResponseEntityBody(HANDLE handle, HTTP_REQUEST_ID id, ULONG flags, USHORT count,
+                                        HTTP_DATA_CHUNK *chunks, ULONG *sent, void *reserved1,
+                                        ULONG reserved2, OVERLAPPED *ovl, void *log_data)
+{
+    struct hs_wire_response w;
+    struct blob b;
+    ULONG ret;
+
+    TRACE("%p %#I64x %#lx %u %p %p %p %lu %p %p\n", handle, id, flags, count, chunks, sent, reserved1,
+          reserved2, ovl, log_data);
+    if ((flags & ~KNOWN_SEND_FLAGS) || reserved1 || reserved2) return ERROR_INVALID_PARAMETER;
+    if (!id) return ERROR_CONNECTION_INVALID;
+    if ((ret = begin_blob(&b, &w, HS_RESP_ENTITY, id, flags))) return ret;
+    w.unknown_off = (uint32_t)b.len;
+    if (!(ret = add_chunks(&b, count, chunks, &w.body)))
+        ret = send_blob(handle, &w, &b, sent, ovl);
+    HeapFree(GetProcessHeap(), 0, b.data);
+    return ret;
+}

@@ -1,0 +1,329 @@
+/*
+ * The protocol between httpapi.dll, the http.sys driver and the engine.
+ *
+ * Three parts talk to each other:
+ *   - httpapi.dll (PE, in every server process) opens request-queue handles on
+ *     the driver's device and sends it IOCTLs;
+ *   - the driver (PE, in winedevice.exe) relays every IRP to the engine over
+ *     one authenticated loopback TCP connection (the "control channel") and
+ *     completes it when the engine answers;
+ *   - the engine (a Linux process) owns all HTTP state.
+ * Request and response data also travel through one shared-memory segment per
+ * request queue (the "fast path"), so that a server that finds work waiting
+ * never enters wineserver or the driver.
+ *
+ * This header is compiled by MinGW (LLP64) and by the host gcc (LP64), so it
+ * uses fixed-width types only: no long, no pointers, no Windows types.
+ * Every layout change bumps HS_PROTO_VERSION.
+ */
+#ifndef HTTPSYS_PROTO_H
+#define HTTPSYS_PROTO_H
+
+#include <stdint.h>
+
+#define HS_PROTO_VERSION 1
+
+/* ------------------------------------------------------------------------ */
+/* Installed layout                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* Paths inside the prefix, as NT paths (the driver resolves them to Unix). */
+#define HS_ENGINE_NT_PATH   L"\\??\\C:\\windows\\system32\\httpsys\\httpsys-engine"
+#define HS_RUNDIR_NT_PATH   L"\\??\\C:\\windows\\system32\\httpsys\\run"
+/* Written by the engine once it listens: "<port> <secret-hex> <pid>\n". */
+#define HS_READY_FILE       "ready"
+#define HS_SECRET_BYTES     32
+
+/* Device names, as the driver creates them. */
+#define HS_DEVICE_NAME      L"\\Device\\Http\\ReqQueue"
+#define HS_DEVICE_DIR       L"\\Device\\Http"
+
+/* ------------------------------------------------------------------------ */
+/* IOCTLs from httpapi.dll to the driver (all METHOD_BUFFERED, FILE_ANY_ACCESS) */
+/* ------------------------------------------------------------------------ */
+
+#define HS_CTL_CODE(fn) ((0x22u << 16) | ((fn) << 2))  /* FILE_DEVICE_UNKNOWN, METHOD_BUFFERED */
+
+#define HS_IOCTL_QUEUE_INFO      HS_CTL_CODE(0x900) /* out: hs_queue_info */
+#define HS_IOCTL_ADD_URL         HS_CTL_CODE(0x901) /* in: hs_url_params + UTF-8 URL */
+#define HS_IOCTL_REMOVE_URL      HS_CTL_CODE(0x902) /* in: hs_url_params + UTF-8 URL */
+#define HS_IOCTL_RECEIVE_REQUEST HS_CTL_CODE(0x903) /* in: hs_receive_params; out: request image */
+#define HS_IOCTL_RECEIVE_BODY    HS_CTL_CODE(0x904) /* in: hs_body_params; out: body bytes */
+#define HS_IOCTL_SEND            HS_CTL_CODE(0x905) /* in: hs_wire_response; info: bytes sent */
+#define HS_IOCTL_SERVICE_STATE   HS_CTL_CODE(0x906) /* out: text snapshot (UTF-8) */
+#define HS_IOCTL_SET_QUEUE       HS_CTL_CODE(0x907) /* in: hs_queue_params (version of the API) */
+
+struct hs_queue_info
+{
+    uint64_t queue_id;
+    uint32_t shm_size;
+    uint32_t reserved;
+    char     shm_path[256];      /* Unix path of the queue's shared memory */
+    char     doorbell_path[256]; /* Unix path of the engine's doorbell FIFO */
+};
+
+struct hs_queue_params
+{
+    uint16_t api_major;          /* 1 for HttpCreateHttpHandle, 2 for HttpCreateRequestQueue */
+    uint16_t api_minor;
+    uint32_t flags;
+};
+
+struct hs_url_params
+{
+    uint64_t context;            /* HTTP_URL_CONTEXT delivered with each request */
+    uint32_t flags;
+    uint32_t url_len;            /* bytes of UTF-8 that follow, no terminator */
+};
+
+/* Layout of the HTTP_REQUEST image the engine builds for the caller. */
+#define HS_IMAGE_V1 1            /* HTTP_REQUEST_V1 */
+#define HS_IMAGE_V2 2            /* HTTP_REQUEST_V2 */
+
+struct hs_receive_params
+{
+    uint64_t request_id;         /* HTTP_NULL_ID or an id returned with ERROR_MORE_DATA */
+    uint64_t user_address;       /* where the caller's buffer lives: pointers are built for it */
+    uint32_t flags;              /* HTTP_RECEIVE_REQUEST_FLAG_* */
+    uint32_t image;              /* HS_IMAGE_V1 / HS_IMAGE_V2 */
+};
+
+struct hs_body_params
+{
+    uint64_t request_id;
+    uint32_t flags;              /* HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_* */
+    uint32_t reserved;
+};
+
+/* ------------------------------------------------------------------------ */
+/* Control channel (driver <-> engine), loopback TCP, little-endian frames   */
+/* ------------------------------------------------------------------------ */
+
+enum hs_ctl_type
+{
+    HS_MSG_AUTH = 1,     /* D->E  first frame: hs_msg_auth; anything else closes the channel */
+    HS_MSG_WELCOME,      /* E->D  hs_msg_welcome */
+    HS_MSG_OPEN,         /* D->E  a file object was created on the device: file = its id */
+    HS_MSG_CLOSE,        /* D->E  the file object is going away: cancel its operations */
+    HS_MSG_IOCTL,        /* D->E  hs_msg_ioctl + input bytes; the engine answers with COMPLETE */
+    HS_MSG_CANCEL,       /* D->E  the IRP of op was cancelled */
+    HS_MSG_COMPLETE,     /* E->D  hs_msg_complete + output bytes */
+    HS_MSG_SHUTDOWN,     /* D->E  net stop http: finish everything and exit */
+    HS_MSG_BYE,          /* E->D  the engine has completed every operation and is exiting */
+};
+
+#define HS_MAX_FRAME (64u << 20)   /* frames above this are a protocol error */
+
+struct hs_msg_header
+{
+    uint32_t length;     /* whole frame, header included */
+    uint16_t type;       /* enum hs_ctl_type */
+    uint16_t reserved;
+    uint64_t op;         /* operation id (IOCTL/CANCEL/COMPLETE) */
+    uint64_t file;       /* file object id (OPEN/CLOSE/IOCTL) */
+};
+
+struct hs_msg_auth
+{
+    uint32_t magic;      /* HS_AUTH_MAGIC */
+    uint32_t version;    /* HS_PROTO_VERSION */
+    uint8_t  secret[HS_SECRET_BYTES];
+};
+#define HS_AUTH_MAGIC 0x53485448u  /* "HTHS" */
+
+struct hs_msg_welcome
+{
+    uint32_t version;
+    uint32_t pid;
+};
+
+struct hs_msg_open
+{
+    uint32_t client_pid; /* Windows process id that opened the handle */
+    uint32_t reserved;
+};
+
+struct hs_msg_ioctl
+{
+    uint32_t code;       /* HS_IOCTL_* */
+    uint32_t out_size;   /* size of the caller's output buffer */
+    uint32_t client_pid;
+    uint32_t reserved;
+};
+
+struct hs_msg_complete
+{
+    uint32_t status;     /* NTSTATUS, see hs_status_from_win32 */
+    uint32_t reserved;
+    uint64_t information;/* IoStatus.Information (may exceed the output bytes, e.g. MORE_DATA) */
+};
+
+/*
+ * Completion status: the engine speaks Win32 error codes; IRPs need NTSTATUS.
+ * NTSTATUS 0xC007xxxx (FACILITY_NTWIN32) maps back to Win32 error xxxx through
+ * RtlNtStatusToDosError, so the caller sees exactly the code the engine chose.
+ * MORE_DATA must be a warning so that the I/O manager still copies the output.
+ */
+static inline uint32_t hs_status_from_win32(uint32_t err)
+{
+    if (err == 0) return 0;                    /* STATUS_SUCCESS */
+    if (err == 234) return 0x80000005u;        /* ERROR_MORE_DATA -> STATUS_BUFFER_OVERFLOW */
+    if (err == 995) return 0xC0000120u;        /* ERROR_OPERATION_ABORTED -> STATUS_CANCELLED */
+    if (err == 38) return 0xC0000011u;         /* ERROR_HANDLE_EOF -> STATUS_END_OF_FILE */
+    return 0xC0070000u | (err & 0xffffu);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Wire formats: a request or a response as one self-contained blob        */
+/* ------------------------------------------------------------------------ */
+
+struct hs_str { uint32_t off, len; };  /* bytes from the start of the blob */
+
+#define HS_KNOWN_REQUEST_HEADERS  41   /* HttpHeaderRequestMaximum */
+#define HS_KNOWN_RESPONSE_HEADERS 30   /* HttpHeaderResponseMaximum */
+
+/* hs_wire_request.flags */
+#define HS_REQ_MORE_BODY   0x1   /* more entity body than is in this blob */
+#define HS_REQ_SECURE      0x2   /* arrived over TLS */
+
+/* A parsed request, as the engine hands it over.  All strings are followed by
+ * a NUL byte in the blob (not counted in len).  The cooked URL is UTF-16LE. */
+struct hs_wire_request
+{
+    uint32_t size;                 /* whole blob */
+    uint32_t flags;                /* HS_REQ_* */
+    uint64_t request_id;
+    uint64_t connection_id;
+    uint64_t url_context;
+    uint64_t bytes_received;       /* request line + headers + body bytes so far */
+    uint16_t verb;                 /* HTTP_VERB */
+    uint8_t  version_major, version_minor;
+    uint32_t known_present_lo;     /* bit i: known header i is present (0..31) */
+    uint32_t known_present_hi;     /* bits for headers 32..40 */
+    struct hs_str unknown_verb;    /* set when verb == HttpVerbUnknown */
+    struct hs_str raw_url;
+    struct hs_str cooked_url;      /* UTF-16LE, whole URL */
+    uint32_t cooked_host_len;      /* bytes; host starts after "scheme://" */
+    uint32_t cooked_host_off;      /* byte offset of host inside cooked_url */
+    uint32_t cooked_path_off, cooked_path_len;   /* abs path, bytes inside cooked_url */
+    uint32_t cooked_query_off, cooked_query_len; /* query incl. '?', 0 len if none */
+    uint8_t  remote_addr[28];      /* SOCKADDR_IN / SOCKADDR_IN6 in Windows layout */
+    uint8_t  local_addr[28];
+    struct hs_str known[HS_KNOWN_REQUEST_HEADERS];
+    uint32_t unknown_count;
+    uint32_t unknown_off;          /* array of unknown_count pairs {name, value} of hs_str */
+    struct hs_str body;            /* entity body bytes that came with the request */
+    uint32_t reserved[4];
+};
+
+/* hs_wire_response.kind */
+#define HS_RESP_HEADERS 1  /* HttpSendHttpResponse */
+#define HS_RESP_ENTITY  2  /* HttpSendResponseEntityBody */
+
+struct hs_wire_response
+{
+    uint32_t size;                 /* whole blob */
+    uint32_t kind;                 /* HS_RESP_* */
+    uint64_t request_id;
+    uint32_t flags;                /* HTTP_SEND_RESPONSE_FLAG_* */
+    uint16_t status;               /* HS_RESP_HEADERS only */
+    uint8_t  version_major, version_minor;
+    struct hs_str reason;
+    uint32_t known_present;        /* bit i: known response header i is present */
+    uint32_t unknown_count;
+    struct hs_str known[HS_KNOWN_RESPONSE_HEADERS];
+    uint32_t unknown_off;          /* array of unknown_count pairs {name, value} */
+    uint32_t reserved0;
+    struct hs_str body;            /* concatenated entity chunks */
+    uint32_t reserved[4];
+};
+
+/* ------------------------------------------------------------------------ */
+/* Shared memory of one request queue                                        */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Created by the engine (mode 0600) and mapped by every process that holds a
+ * handle to the queue.  Both sides use __atomic builtins on the fields marked
+ * "atomic".  The engine validates everything it reads from here: a program
+ * that scribbles over the segment can only hurt its own queue.
+ */
+#define HS_SHM_MAGIC   0x4d485348u   /* "HSHM" */
+#define HS_SHM_VERSION 1
+
+struct hs_shm_header
+{
+    uint32_t magic, version;
+    uint32_t header_size;
+    uint32_t slot_count;           /* entries in the request slot table */
+    uint64_t slots_off;            /* struct hs_shm_slot[slot_count] */
+    uint64_t req_ring_off, req_ring_size;
+    uint64_t resp_ring_off, resp_ring_size;
+    uint32_t closed;               /* atomic: the engine closed the queue */
+    uint32_t engine_idle;          /* atomic: the engine sleeps; ring the doorbell */
+    uint32_t image;                /* HS_IMAGE_* the queue's API version asks for */
+    uint32_t reserved0;
+    /* request ring: engine produces, servers consume */
+    uint64_t req_head;             /* atomic: next write position (engine only) */
+    uint64_t req_tail;             /* atomic: oldest record still in use (engine only) */
+    uint32_t req_ready;            /* atomic: records published and not yet claimed */
+    uint32_t reserved1;
+    /* response ring: servers produce, engine consumes */
+    uint64_t resp_reserve;         /* atomic: next free position (servers, by CAS) */
+    uint64_t resp_tail;            /* atomic: everything before is consumed (engine only) */
+    uint64_t reserved2[4];
+};
+
+/* A record in either ring.  Records are 8-byte aligned and never wrap: a
+ * record that does not fit before the end is preceded by a PAD record. */
+struct hs_ring_record
+{
+    uint32_t state;                /* atomic: HS_REC_* */
+    uint32_t size;                 /* whole record, header included, multiple of 8 */
+    uint32_t kind;                 /* HS_KIND_* */
+    uint32_t result;               /* request ring: Win32 outcome written by the claimer */
+    uint64_t request_id;
+    uint32_t body_taken;           /* request ring: body bytes the claimer copied */
+    uint32_t reserved;
+    /* followed by a wire request or response */
+};
+
+#define HS_KIND_PAD      0
+#define HS_KIND_REQUEST  1
+#define HS_KIND_RESPONSE 2
+
+/* request ring states */
+#define HS_REC_FREE       0
+#define HS_REC_PUBLISHED  1   /* engine -> any server may claim it */
+#define HS_REC_CLAIMED    2   /* a server is copying it */
+#define HS_REC_TAKEN      3   /* the server is done: result/body_taken say how it went */
+#define HS_REC_WITHDRAWN  4   /* the engine took it back to complete a pending IRP */
+/* response ring states */
+#define HS_REC_RESERVED   5   /* a server is writing it */
+#define HS_REC_COMMITTED  6   /* ready for the engine */
+#define HS_REC_CONSUMED   7   /* the engine has processed it */
+
+/* One entry per live request that a server may answer through the fast path.
+ * The request id names its slot (id & 0xffff), so lookups need no search. */
+struct hs_shm_slot
+{
+    uint64_t request_id;           /* atomic: live request in this slot, 0 if none */
+    uint32_t app_state;            /* atomic: HS_SLOT_* bits set by servers */
+    uint32_t engine_state;         /* atomic: HS_SLOT_DEAD etc. set by the engine */
+};
+
+#define HS_SLOT_BITS       16
+#define HS_SLOT_COUNT      (1u << HS_SLOT_BITS)
+#define HS_SLOT_OF(id)     ((uint32_t)((id) & (HS_SLOT_COUNT - 1)))
+
+#define HS_SLOT_SENDING    0x1    /* a send is in progress (concurrent sends: ERROR_BAD_COMMAND) */
+#define HS_SLOT_FINAL      0x2    /* the last send of the response has been queued */
+#define HS_SLOT_HEADERS    0x4    /* HttpSendHttpResponse has been queued */
+#define HS_SLOT_DEAD       0x1    /* engine_state: connection gone */
+
+#define HS_SHM_REQ_RING_SIZE  (4u << 20)
+#define HS_SHM_RESP_RING_SIZE (8u << 20)
+
+static inline uint64_t hs_align8(uint64_t v) { return (v + 7) & ~(uint64_t)7; }
+
+#endif /* HTTPSYS_PROTO_H */

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Installs, with apt-get, what building and the given task need:
+#   deps.sh build|run|test|bench
+set -e
+task=${1:-build}
+need=""
+have() { command -v "$1" >/dev/null 2>&1; }
+
+have gcc || need="$need gcc"
+have make || need="$need make"
+have x86_64-w64-mingw32-gcc || need="$need gcc-mingw-w64-x86-64"
+[ -f /usr/include/openssl/ssl.h ] || need="$need libssl-dev"
+[ -x /usr/lib/wine/wine64 ] || have wine64 || need="$need wine64"
+case "$task" in
+test)
+    have curl || need="$need curl"
+    have python3 || need="$need python3"
+    have clang || need="$need clang"
+    ;;
+bench)
+    have curl || need="$need curl"
+    have wrk || need="$need wrk"
+    have python3 || need="$need python3"
+    ;;
+run)
+    have curl || need="$need curl"
+    ;;
+esac
+[ -z "$need" ] && exit 0
+echo "Installing:$need"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends $need
