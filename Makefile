@@ -20,7 +20,7 @@ WARN_FLAGS   := -Wall -Wextra -Wno-unused-parameter
 HOST_CFLAGS  := -std=gnu11 -O2 -g $(WARN_FLAGS) -Iinclude -I$(ENGINE_DIR) -I$(COMMON_DIR)
 SAN_CFLAGS   := -std=gnu11 -O1 -g $(WARN_FLAGS) -Iinclude -I$(ENGINE_DIR) -I$(COMMON_DIR) \
                 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-PE_CFLAGS    := -O2 -g $(WARN_FLAGS) -Iinclude -I$(COMMON_DIR) -D_WIN32_WINNT=0x0A00
+PE_CFLAGS    := -O2 -g $(WARN_FLAGS) -static-libgcc -Iinclude -I$(COMMON_DIR) -D_WIN32_WINNT=0x0A00
 DDK_CFLAGS   := $(PE_CFLAGS) -I/usr/share/mingw-w64/include/ddk
 
 ENGINE_LIB_SRC := $(filter-out $(ENGINE_DIR)/main.c,$(wildcard $(ENGINE_DIR)/*.c)) $(COMMON_DIR)/reqimage.c

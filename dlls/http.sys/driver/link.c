@@ -68,6 +68,7 @@ int link_unix_path(const uint16_t *nt_path, char *out, size_t cap, int may_not_e
     UNICODE_STRING name;
     ULONG size = (ULONG)cap;
     USHORT len = 0;
+    NTSTATUS status;
 
     if (!to_unix) return -1;
     while (nt_path[len]) len++;
@@ -75,7 +76,11 @@ int link_unix_path(const uint16_t *nt_path, char *out, size_t cap, int may_not_e
     name.Length = len * sizeof(WCHAR);
     name.MaximumLength = name.Length;
     InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE, NULL, NULL);
-    return to_unix(&attr, out, &size, may_not_exist ? FILE_OPEN_IF : FILE_OPEN) ? -1 : 0;
+    out[0] = 0;
+    status = to_unix(&attr, out, &size, may_not_exist ? FILE_OPEN_IF : FILE_OPEN);
+    /* STATUS_NO_SUCH_FILE: the name is good, only its last part does not exist yet */
+    if (status == (NTSTATUS)0xc000000f && may_not_exist && out[0]) status = 0;
+    return status ? -1 : 0;
 }
 
 int link_spawn(char *const argv[])

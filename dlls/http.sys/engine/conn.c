@@ -509,8 +509,9 @@ static void read_input(struct hs_conn *c)
         if (n == 0)
         {
             c->read_eof = 1;
-            if (c->closing) { hs_conn_close(c); return; }
-            if (c->in_body && c->req) { c->req->body_failed = 1; hs_request_body_event(c->eng, c->req); }
+            /* A client that stops in the middle of a body can never finish
+             * its request: the connection is gone for the application too. */
+            if (c->closing || c->in_body) { hs_conn_close(c); return; }
             break;
         }
         if (errno == EINTR) continue;

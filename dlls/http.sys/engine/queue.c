@@ -137,7 +137,7 @@ static void deliver_to_op(struct hs_engine *eng, struct hs_request *req, struct 
         return;
     }
     memcpy(blob, req->wire, req->wire_len);
-    memcpy(blob + req->wire_len, req->body, body);
+    if (body) memcpy(blob + req->wire_len, req->body, body);
     w = (struct hs_wire_request *)blob;
     w->size = blob_len;
     w->body.off = body ? req->wire_len : 0;

@@ -254,7 +254,8 @@ done:
 }
 
 /* A POST received without COPY_BODY: the body is read with HttpReceiveRequestEntityBody in
- * pieces no larger than the buffer, then ERROR_HANDLE_EOF. */
+ * pieces no larger than the buffer, then ERROR_HANDLE_EOF.  Data only ever comes with NO_ERROR:
+ * with ERROR_HANDLE_EOF "the value pointed to by pBytesReceived is not meaningful". */
 static void test_post_body_pieces(void)
 {
     HTTP_REQUEST_V1 *req = alloc_request();

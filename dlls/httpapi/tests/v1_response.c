@@ -117,6 +117,8 @@ static void test_basic_response(void)
            response_header(&resp, "Transfer-Encoding"));
         value = response_header(&resp, "Date");
         ok(is_http_date(value), "Date added by http.sys: expected an IMF-fixdate, got \"%s\"\n", value ? value : "(none)");
+        /* The HttpSendHttpResponse page says "Microsoft-HTTPAPI/1.0" (it dates from XP); every
+         * http.sys since Vista sends 2.0, whichever API version the application uses. */
         value = response_header(&resp, "Server");
         ok(value && !strcmp(value, "Microsoft-HTTPAPI/2.0"), "Server added by http.sys: expected \"Microsoft-HTTPAPI/2.0\", got \"%s\"\n",
            value ? value : "(none)");
@@ -254,7 +256,8 @@ static void test_head_response(void)
     if (!connect_client(&c)) goto done;
     if (!send_and_receive(&c, "HEAD", "/r/head", "HTTP/1.1", NULL, req, "HEAD")) goto done1;
 
-    /* The length the GET would have, and no body. */
+    /* The length the GET would have, and no body: http.sys keeps a Content-Length the
+     * application gives (it only computes one when there is none), and sends no body to a HEAD. */
     init_response(&r, 200, "OK", "text/plain", NULL);
     set_known_header(&r, HttpHeaderContentLength, "13");
     ret = send_response_sync(queue, req->RequestId, 0, &r, NULL);

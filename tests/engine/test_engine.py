@@ -1,0 +1,371 @@
+#!/usr/bin/env python3
+"""The engine end to end, without Wine: this script plays the driver on the
+control channel and real HTTP clients on the listening ports.
+
+usage: test_engine.py ENGINE_BINARY WORKDIR
+Prints one line per failed check and ends with "RESULT <passed> <failed>"."""
+
+import os
+import socket
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from enginectl import (Engine, Image, status_of, free_port, wire_response, IOCTL_QUEUE_INFO,
+                       IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION)
+
+passed = failed = 0
+BASE = 0x7f0000000000
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: " + what, flush=True)
+
+
+def http(port, raw, timeout=5, family=socket.AF_INET, host="127.0.0.1"):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect((host, port))
+    if raw:
+        s.sendall(raw)
+    return s
+
+
+def read_response(s, timeout=5):
+    """Reads one response; returns (status, headers dict, body)."""
+    s.settimeout(timeout)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            return None, {}, data
+        data += chunk
+    head, rest = data.split(b"\r\n\r\n", 1)
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        k, v = line.split(b":", 1)
+        headers[k.strip().lower().decode()] = v.strip().decode()
+    n = int(headers.get("content-length", "0"))
+    while len(rest) < n:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        rest += chunk
+    return status, headers, rest[:n]
+
+
+def closed_by_peer(s, timeout=3):
+    s.settimeout(timeout)
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def receive_image(eng, file, out_size=16384, flags=0, request_id=0):
+    op = eng.receive(file, request_id, flags, out_size, 1, BASE)
+    return op
+
+
+def test_auth(binary, workdir):
+    """A connection without the secret is dropped; the driver's still works."""
+    rundir = os.path.join(workdir, "auth")
+    eng = Engine.__new__(Engine)
+    # start the engine by hand so that an impostor can try first
+    import subprocess
+    os.makedirs(rundir, mode=0o700, exist_ok=True)
+    proc = subprocess.Popen([binary, "--rundir", rundir])
+    ready = os.path.join(rundir, "ready")
+    for _ in range(500):
+        if os.path.exists(ready):
+            break
+        time.sleep(0.01)
+    port, secret = int(open(ready).read().split()[0]), bytes.fromhex(open(ready).read().split()[1])
+    check(oct(os.stat(ready).st_mode & 0o777) == "0o600", "ready file is mode 0600")
+    check(oct(os.stat(rundir).st_mode & 0o777) == "0o700", "run directory is mode 0700")
+    check(oct(os.stat(os.path.join(rundir, "doorbell")).st_mode & 0o777) == "0o600", "doorbell is mode 0600")
+    for bad in (b"\0" * 32, secret[:-1] + bytes([secret[-1] ^ 1])):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(HDR.pack(HDR.size + 40, 1, 0, 0, 0) + struct.pack("<II", AUTH_MAGIC, PROTO_VERSION) + bad)
+        check(closed_by_peer(s), "a connection with a wrong secret is dropped")
+        s.close()
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" + b"\0" * 40)
+    check(closed_by_peer(s), "a connection that speaks something else is dropped")
+    s.close()
+    # the real one still gets in
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(HDR.pack(HDR.size + 40, 1, 0, 0, 0) + struct.pack("<II", AUTH_MAGIC, PROTO_VERSION) + secret)
+    s.settimeout(3)
+    hdr = s.recv(HDR.size)
+    check(len(hdr) == HDR.size and HDR.unpack(hdr)[1] == 2, "the right secret gets WELCOME")
+    # once a driver is in, nobody else can even connect
+    try:
+        t = socket.create_connection(("127.0.0.1", port), timeout=1)
+        check(closed_by_peer(t, 1), "no second control connection")
+    except OSError:
+        check(True, "no second control connection")
+    s.close()   # the driver went away: the engine exits
+    try:
+        code = proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        code = None
+    check(code == 0, "the engine exits when the driver's channel closes (got %r)" % code)
+    check(not os.path.exists(ready), "the ready file is removed on exit")
+
+
+def test_queue_and_requests(binary, workdir):
+    eng = Engine(binary, os.path.join(workdir, "main"))
+    port = free_port()
+    eng.open(1)
+    check(eng.set_queue(1)[0] == 0, "SET_QUEUE creates the queue")
+    st, info, data = eng.call(1, IOCTL_QUEUE_INFO, b"", 528)
+    check(st == 0 and len(data) == 528, "QUEUE_INFO answers")
+    shm_path = data[16:16 + 256].split(b"\0")[0].decode()
+    check(shm_path.startswith("/dev/shm/httpsys-") and os.path.exists(shm_path), "queue has shared memory")
+    check(oct(os.stat(shm_path).st_mode & 0o777) == "0o600", "shared memory is mode 0600")
+
+    check(eng.add_url(1, "http://+:%d/a/" % port)[0] == 0, "add http://+:port/a/")
+    check(eng.add_url(1, "http://+:%d/a/" % port)[0] == status_of(183), "same prefix again: ERROR_ALREADY_EXISTS")
+    check(eng.add_url(1, "http://+:%d/a" % port)[0] == status_of(87), "no trailing slash: ERROR_INVALID_PARAMETER")
+    check(eng.add_url(1, "HTTP://+:%d/b/" % port)[0] == status_of(87), "uppercase scheme: ERROR_INVALID_PARAMETER")
+    check(eng.add_url(1, "http://+:0/b/")[0] == status_of(87), "port 0: ERROR_INVALID_PARAMETER")
+    check(eng.remove_url(1, "http://+:%d/zz/" % port)[0] == status_of(2), "remove unknown: ERROR_FILE_NOT_FOUND")
+    check(eng.add_url(1, "http://localhost:%d/loc/" % port, context=77)[0] == 0, "add a named host")
+
+    # a receive waits, a request completes it
+    op = receive_image(eng, 1)
+    check(eng.wait(op, 0.3) is None, "a receive waits for a request")
+    c = http(port, b"GET /a/b%20c?x=1 HTTP/1.1\r\nHost: 127.0.0.1:" + str(port).encode() +
+             b"\r\nUser-Agent: t\r\nX-Test: one\r\nAccept: a\r\nAccept: b\r\n\r\n")
+    st, info, data = eng.wait(op) or (None, None, b"")
+    check(st == 0, "the receive completes with the request (status %r)" % st)
+    img = Image(data, BASE)
+    check(img.verb == 4, "Verb is HttpVerbGET")
+    check(img.version == (1, 1), "Version 1.1")
+    check(img.raw_url == b"/a/b%20c?x=1", "RawUrl %r" % img.raw_url)
+    check(img.full_url == "http://127.0.0.1:%d/a/b c?x=1" % port, "FullUrl %r" % img.full_url)
+    check(img.host == "127.0.0.1:%d" % port, "Host part %r" % img.host)
+    check(img.abs_path == "/a/b c", "AbsPath %r" % img.abs_path)
+    check(img.query == "?x=1", "QueryString %r" % img.query)
+    check(img.known(28) == b"127.0.0.1:%d" % port, "Host header")
+    check(img.known(40) == b"t", "User-Agent header")
+    check(img.known(20) == b"a, b", "repeated Accept joined: %r" % img.known(20))
+    check(img.unknown() == [(b"X-Test", b"one")], "unknown header %r" % img.unknown())
+    check(img.request_id != 0 and img.connection_id != 0, "ids are set")
+    check(img.url_context == 0, "UrlContext 0 for the + prefix")
+    check(img.flags & 1 == 0, "no MORE_ENTITY_BODY for a GET")
+    check(img.bytes_received > 0, "BytesReceived")
+    first_conn = img.connection_id
+
+    r = wire_response(img.request_id, body=b"hello", known={12: b"text/plain"}, unknown=[(b"X-Custom", b"1")])
+    st, info, _ = eng.call(1, IOCTL_SEND, r)
+    check(st == 0, "send completes")
+    status, headers, body = read_response(c)
+    check(status == 200 and body == b"hello", "client gets 200 and the body")
+    check(headers.get("content-length") == "5", "Content-Length added")
+    check(headers.get("server") == "Microsoft-HTTPAPI/2.0", "Server header")
+    check("date" in headers, "Date header")
+    check(headers.get("x-custom") == "1" and headers.get("content-type") == "text/plain", "app headers")
+    st, _, _ = eng.call(1, IOCTL_SEND, r)
+    check(st == status_of(1229), "a second final send: ERROR_CONNECTION_INVALID")
+
+    # keep-alive and pipelining: two requests in one write, same connection id
+    c.sendall(b"GET /a/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /a/2 HTTP/1.1\r\nHost: x\r\n\r\n")
+    ids = []
+    for n in (1, 2):
+        st, _, data = eng.wait(receive_image(eng, 1)) or (None, None, b"")
+        img = Image(data, BASE)
+        check(st == 0 and img.raw_url == b"/a/%d" % n, "pipelined request %d arrives in order" % n)
+        check(img.connection_id == first_conn, "same ConnectionId on a keep-alive connection")
+        ids.append(img.request_id)
+        eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"r%d" % n))
+        status, _, body = read_response(c)
+        check(status == 200 and body == b"r%d" % n, "pipelined response %d in order" % n)
+    check(ids[0] != ids[1], "RequestIds differ")
+    c.close()
+
+    # a named host: context delivered; other hosts/paths get http.sys's pages
+    c = http(port, b"GET /loc/x HTTP/1.1\r\nHost: localhost:%d\r\n\r\n" % port)
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, None, b"")
+    check(st == 0 and Image(data, BASE).url_context == 77, "UrlContext of the named prefix")
+    eng.call(1, IOCTL_SEND, wire_response(Image(data, BASE).request_id))
+    read_response(c)
+    c.close()
+    eng.remove_url(1, "http://+:%d/a/" % port)
+    c = http(port, b"GET /nothing HTTP/1.1\r\nHost: localhost:%d\r\n\r\n" % port)
+    status, headers, body = read_response(c)
+    check(status == 404 and len(body) == 315, "known host, unknown path: 404 page")
+    check(headers.get("connection") == "close" and closed_by_peer(c), "404 closes the connection")
+    c = http(port, b"GET /loc/ HTTP/1.1\r\nHost: other.example:%d\r\n\r\n" % port)
+    status, _, body = read_response(c)
+    check(status == 400 and b"Invalid Hostname" in body and len(body) == 334, "unknown host: 400 Invalid Hostname")
+    eng.add_url(1, "http://+:%d/a/" % port)
+
+    # MORE_DATA, then the same request by id
+    c = http(port, b"GET /a/long HTTP/1.1\r\nHost: x\r\nX-Long: " + b"v" * 2000 + b"\r\n\r\n")
+    st, info, data = eng.wait(receive_image(eng, 1, out_size=900)) or (None, 0, b"")
+    check(st == status_of(234), "small buffer: ERROR_MORE_DATA (%r)" % st)
+    check(info > 2000, "needed size reported (%r)" % info)
+    rid = struct.unpack_from("<Q", data, 16)[0] if len(data) >= 24 else 0
+    check(rid != 0, "RequestId written with ERROR_MORE_DATA")
+    st, _, data = eng.wait(receive_image(eng, 1, out_size=info, request_id=rid)) or (None, 0, b"")
+    check(st == 0 and Image(data, BASE).unknown()[0][1] == b"v" * 2000, "the same request by id")
+    st, _, _ = eng.wait(receive_image(eng, 1, out_size=info, request_id=rid))
+    check(st == status_of(38), "by id again after it was received: ERROR_HANDLE_EOF")
+    eng.call(1, IOCTL_SEND, wire_response(rid))
+    read_response(c)
+
+    # entity body: MORE_ENTITY_BODY, pieces, then ERROR_HANDLE_EOF
+    c = http(port, b"POST /a/p HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    check(st == 0 and img.flags & 1, "POST: HTTP_REQUEST_FLAG_MORE_ENTITY_BODY_EXISTS")
+    body = b""
+    for _ in range(5):
+        st, n, d = eng.call(1, IOCTL_RECEIVE_BODY, struct.pack("<QII", img.request_id, 0, 0), 4)
+        if st != 0:
+            break
+        body += d[:n]
+    check(body == b"0123456789", "body read in pieces: %r" % body)
+    check(st == status_of(38), "then ERROR_HANDLE_EOF")
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id))
+    read_response(c)
+    st, _, _ = eng.call(1, IOCTL_RECEIVE_BODY, struct.pack("<QII", 12345, 0, 0), 4)
+    check(st == status_of(1229), "body of an unknown request: ERROR_CONNECTION_INVALID")
+
+    # COPY_BODY puts the body into the request
+    c.sendall(b"POST /a/q HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+    st, _, data = eng.wait(receive_image(eng, 1, flags=1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    check(st == 0 and img.entity_chunk_count == 1 and img.body() == b"abc", "COPY_BODY: one chunk with the body")
+    check(img.flags & 1 == 0, "COPY_BODY took everything: no MORE flag")
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id))
+    read_response(c)
+
+    # chunked request body
+    c.sendall(b"POST /a/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    st, n, d = eng.call(1, IOCTL_RECEIVE_BODY, struct.pack("<QII", img.request_id, 0, 0), 100)
+    check(st == 0 and d[:n] == b"abcde", "chunked body decoded: %r" % d[:n])
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id))
+    read_response(c)
+
+    # cancel and close abort what is pending
+    op = receive_image(eng, 1)
+    eng.cancel(op)
+    res = eng.wait(op)
+    check(res is not None and res[0] == 0xC0000120, "CANCEL completes the receive as cancelled")
+    eng.open(2)
+    eng.set_queue(2)
+    op = receive_image(eng, 2)
+    eng.close(2)
+    res = eng.wait(op)
+    check(res is not None and res[0] == 0xC0000120, "closing the file aborts its pending receive")
+
+    # a client that goes away while its request waits
+    c.close()
+    c = http(port, b"POST /a/gone HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    c.close()
+    time.sleep(0.2)
+    st, n, d = eng.call(1, IOCTL_RECEIVE_BODY, struct.pack("<QII", img.request_id, 0, 0), 100)
+    st2, _, _ = eng.call(1, IOCTL_SEND, wire_response(img.request_id))
+    check(st2 == status_of(1229), "send after the client went away: ERROR_CONNECTION_INVALID")
+
+    # IPv6
+    try:
+        c = http(port, b"GET /a/6 HTTP/1.1\r\nHost: [::1]\r\n\r\n", family=socket.AF_INET6, host="::1")
+        st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+        img = Image(data, BASE)
+        check(st == 0 and img.raw_url == b"/a/6", "request over IPv6")
+        eng.call(1, IOCTL_SEND, wire_response(img.request_id))
+        read_response(c)
+    except OSError:
+        print("skip: no IPv6 loopback")
+
+    # the service state snapshot lists the queue and its prefixes
+    st, n, data = eng.call(1, IOCTL_SERVICE_STATE, b"", 65536)
+    text = data[:n].decode()
+    check(st == 0 and ("http://+:%d/a/" % port) in text and text.startswith("Q "), "service state lists prefixes")
+
+    # a malformed request gets a 400
+    c = http(port, b"GET /a/ HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n")
+    status, _, _ = read_response(c)
+    check(status == 400, "whitespace before the colon: 400")
+
+    check(eng.shutdown() == 0, "SHUTDOWN: the engine exits cleanly")
+    check(eng.bye, "SHUTDOWN: BYE before exiting")
+    check(not os.path.exists(shm_path), "shared memory removed")
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        check(False, "listeners closed after shutdown")
+    except OSError:
+        check(True, "listeners closed after shutdown")
+
+
+def test_parameters(binary, workdir):
+    rundir = os.path.join(workdir, "params")
+    eng = Engine(binary, rundir, ["MaxFieldLength:dword=100", "MaxRequestBytes:dword=300000000",
+                                  "EnableKernelSSL:sz=yes"])
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    c = http(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 150 + b"\r\n\r\n")
+    status, _, body = read_response(c)
+    check(status == 400 and b"Request Too Long" in body, "MaxFieldLength=100 applies to a 160-byte header")
+    c = http(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 50 + b"\r\n\r\n")
+    op = receive_image(eng, 1)
+    st, _, data = eng.wait(op) or (None, 0, b"")
+    check(st == 0, "a header under MaxFieldLength passes")
+    eng.shutdown()
+    log = open(os.path.join(rundir, "engine.log")).read()
+    check("MaxRequestBytes = 300000000 is outside" in log, "out-of-range MaxRequestBytes logged")
+    check("EnableKernelSSL has registry type sz" in log, "wrong-type EnableKernelSSL logged")
+
+    eng = Engine(binary, rundir, ["MaxFieldLength:dword=10"])
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    c = http(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 150 + b"\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    check(st == 0, "MaxFieldLength=10 is out of range: the default 16384 applies")
+    eng.shutdown()
+    check("MaxFieldLength = 10 is outside 64..65534" in open(os.path.join(rundir, "engine.log")).read(),
+          "out-of-range MaxFieldLength logged")
+
+
+def main():
+    binary, workdir = sys.argv[1], sys.argv[2]
+    os.makedirs(workdir, exist_ok=True)
+    for test in (test_auth, test_queue_and_requests, test_parameters):
+        try:
+            test(binary, workdir)
+        except Exception as e:   # a crash of the script is a failure, not a hang
+            import traceback
+            traceback.print_exc()
+            check(False, "%s raised %r" % (test.__name__, e))
+    print("RESULT %d %d" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

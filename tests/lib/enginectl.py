@@ -1,0 +1,267 @@
+"""Drives the engine natively, the way the driver does: the control channel
+of include/httpsys_proto.h over loopback TCP.  Used by the engine tests so
+that the engine runs (under the sanitizers) without Wine."""
+
+import os
+import select
+import socket
+import struct
+import subprocess
+import time
+
+HDR = struct.Struct("<IHHQQ")          # length, type, reserved, op, file
+AUTH_MAGIC = 0x53485448
+PROTO_VERSION = 1
+MSG_AUTH, MSG_WELCOME, MSG_OPEN, MSG_CLOSE, MSG_IOCTL, MSG_CANCEL, MSG_COMPLETE, MSG_SHUTDOWN, MSG_BYE = range(1, 10)
+
+
+def ctl_code(fn):
+    return (0x22 << 16) | (fn << 2)
+
+
+IOCTL_QUEUE_INFO = ctl_code(0x900)
+IOCTL_ADD_URL = ctl_code(0x901)
+IOCTL_REMOVE_URL = ctl_code(0x902)
+IOCTL_RECEIVE_REQUEST = ctl_code(0x903)
+IOCTL_RECEIVE_BODY = ctl_code(0x904)
+IOCTL_SEND = ctl_code(0x905)
+IOCTL_SERVICE_STATE = ctl_code(0x906)
+IOCTL_SET_QUEUE = ctl_code(0x907)
+
+
+def status_of(err):
+    """The NTSTATUS the engine sends for a Win32 error (hs_status_from_win32)."""
+    return {0: 0, 234: 0x80000005, 995: 0xC0000120, 38: 0xC0000011}.get(err, 0xC0070000 | err)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Engine:
+    def __init__(self, binary, rundir, params=(), env=None):
+        os.makedirs(rundir, mode=0o700, exist_ok=True)
+        ready = os.path.join(rundir, "ready")
+        if os.path.exists(ready):
+            os.unlink(ready)
+        args = [binary, "--rundir", rundir]
+        for p in params:
+            args += ["--param", p]
+        self.rundir = rundir
+        self.proc = subprocess.Popen(args, env=env)
+        deadline = time.time() + 10
+        while not os.path.exists(ready):
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("engine did not start")
+            time.sleep(0.01)
+        text = open(ready).read().split()
+        self.port, self.secret, self.pid = int(text[0]), bytes.fromhex(text[1]), int(text[2])
+        self.sock = self.connect(self.secret)
+        self.next_op = 1
+        self.completions = {}
+        self.buf = b""
+        self.bye = False
+        typ, _, _, _ = self.read_frame(5)
+        assert typ == MSG_WELCOME, typ
+
+    def connect(self, secret):
+        s = socket.create_connection(("127.0.0.1", self.port))
+        s.sendall(HDR.pack(HDR.size + 40, MSG_AUTH, 0, 0, 0) + struct.pack("<II", AUTH_MAGIC, PROTO_VERSION) + secret)
+        return s
+
+    def send(self, typ, op=0, file=0, body=b""):
+        self.sock.sendall(HDR.pack(HDR.size + len(body), typ, 0, op, file) + body)
+
+    def read_frame(self, timeout):
+        deadline = time.time() + timeout
+        while True:
+            if len(self.buf) >= HDR.size:
+                length, typ, _, op, file = HDR.unpack_from(self.buf)
+                if len(self.buf) >= length:
+                    body = self.buf[HDR.size:length]
+                    self.buf = self.buf[length:]
+                    return typ, op, file, body
+            left = deadline - time.time()
+            if left <= 0:
+                return None, None, None, None
+            r, _, _ = select.select([self.sock], [], [], left)
+            if r:
+                data = self.sock.recv(1 << 20)
+                if not data:
+                    return "eof", None, None, None
+                self.buf += data
+
+    def pump(self, timeout=0.0):
+        """Collects completions that arrived; returns False on EOF."""
+        while True:
+            typ, op, file, body = self.read_frame(timeout)
+            if typ is None:
+                return True
+            if typ == "eof":
+                return False
+            if typ == MSG_COMPLETE:
+                status, _, info = struct.unpack_from("<IIQ", body)
+                self.completions[op] = (status, info, body[16:])
+            elif typ == MSG_BYE:
+                self.bye = True
+            timeout = 0.0
+
+    def open(self, file, pid=1234):
+        self.send(MSG_OPEN, 0, file, struct.pack("<II", pid, 0))
+
+    def close(self, file):
+        self.send(MSG_CLOSE, 0, file)
+
+    def ioctl(self, file, code, inp=b"", out_size=0, pid=1234):
+        op = self.next_op
+        self.next_op += 1
+        self.send(MSG_IOCTL, op, file, struct.pack("<IIII", code, out_size, pid, 0) + inp)
+        return op
+
+    def cancel(self, op):
+        self.send(MSG_CANCEL, op)
+
+    def wait(self, op, timeout=5.0):
+        deadline = time.time() + timeout
+        while op not in self.completions:
+            left = deadline - time.time()
+            if left <= 0 or not self.pump(min(left, 0.2)):
+                if op in self.completions:
+                    break
+                return None
+        return self.completions.pop(op)
+
+    def call(self, file, code, inp=b"", out_size=0, timeout=5.0):
+        return self.wait(self.ioctl(file, code, inp, out_size), timeout)
+
+    # helpers for the queue IOCTLs
+    def set_queue(self, file, major=1):
+        return self.call(file, IOCTL_SET_QUEUE, struct.pack("<HHI", major, 0, 0))
+
+    def add_url(self, file, url, context=0, code=IOCTL_ADD_URL):
+        raw = url.encode()
+        return self.call(file, code, struct.pack("<QII", context, 0, len(raw)) + raw)
+
+    def remove_url(self, file, url):
+        return self.add_url(file, url, 0, IOCTL_REMOVE_URL)
+
+    def receive(self, file, request_id=0, flags=0, out_size=16384, image=1, address=0x10000):
+        return self.ioctl(file, IOCTL_RECEIVE_REQUEST, struct.pack("<QQII", request_id, address, flags, image), out_size)
+
+    def shutdown(self, timeout=5.0):
+        self.send(MSG_SHUTDOWN)
+        deadline = time.time() + timeout
+        while not self.bye and time.time() < deadline:
+            if not self.pump(0.2):
+                break
+        try:
+            return self.proc.wait(max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return None
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known=None, unknown=(), kind=1):
+    """An hs_wire_response blob, as httpapi.dll flattens HTTP_RESPONSE."""
+    fixed = struct.calcsize("<IIQIHBB" + "II" + "II" + "II" * 30 + "II" + "II" + "IIII")
+    data = bytearray()
+    strs = {}
+
+    def add(b):
+        off = fixed + len(data)
+        data.extend(b)
+        return (off, len(b))
+
+    strs["reason"] = add(reason)
+    present = 0
+    known_strs = [(0, 0)] * 30
+    for i, v in (known or {}).items():
+        known_strs[i] = add(v)
+        present |= 1 << i
+    while (fixed + len(data)) % 8:
+        data.append(0)
+    unknown_off = fixed + len(data)
+    pairs_at = len(data)
+    data.extend(b"\0" * (16 * len(unknown)))
+    pairs = []
+    for name, value in unknown:
+        pairs += [add(name), add(value)]
+    for i, (o, l) in enumerate(pairs):
+        struct.pack_into("<II", data, pairs_at + 8 * i, o, l)
+    body_str = add(body)
+    size = fixed + len(data)
+    head = struct.pack("<IIQIHBB", size, kind, request_id, flags, status, 1, 1)
+    head += struct.pack("<II", *strs["reason"]) + struct.pack("<II", present, len(unknown))
+    for o, l in known_strs:
+        head += struct.pack("<II", o, l)
+    head += struct.pack("<II", unknown_off, 0) + struct.pack("<II", *body_str) + b"\0" * 16
+    assert len(head) == fixed, (len(head), fixed)
+    return head + bytes(data)
+
+
+class Image:
+    """Reads the fields of an HTTP_REQUEST image built for address base."""
+
+    def __init__(self, data, base):
+        self.data, self.base = data, base
+
+    def u16(self, off): return struct.unpack_from("<H", self.data, off)[0]
+    def u32(self, off): return struct.unpack_from("<I", self.data, off)[0]
+    def u64(self, off): return struct.unpack_from("<Q", self.data, off)[0]
+
+    def ptr(self, off):
+        p = self.u64(off)
+        return None if p == 0 else p - self.base
+
+    def string(self, ptr_off, len_off, wide=False):
+        p = self.ptr(ptr_off)
+        n = self.u16(len_off)
+        if p is None:
+            return None
+        raw = self.data[p:p + n]
+        return raw.decode("utf-16-le") if wide else raw
+
+    flags = property(lambda s: s.u32(0))
+    connection_id = property(lambda s: s.u64(8))
+    request_id = property(lambda s: s.u64(16))
+    url_context = property(lambda s: s.u64(24))
+    version = property(lambda s: (s.u16(32), s.u16(34)))
+    verb = property(lambda s: s.u32(36))
+    unknown_verb = property(lambda s: s.string(48, 40))
+    raw_url = property(lambda s: s.string(56, 42))
+    full_url = property(lambda s: s.string(72, 64, True))
+    host = property(lambda s: s.string(80, 66, True))
+    abs_path = property(lambda s: s.string(88, 68, True))
+    query = property(lambda s: s.string(96, 70, True))
+    unknown_count = property(lambda s: s.u16(120))
+    bytes_received = property(lambda s: s.u64(808))
+    entity_chunk_count = property(lambda s: s.u16(816))
+
+    def known(self, i):
+        return self.string(152 + 16 * i + 8, 152 + 16 * i)
+
+    def unknown(self):
+        out = []
+        arr = self.ptr(128)
+        for i in range(self.unknown_count):
+            at = arr + 24 * i
+            nl, vl = struct.unpack_from("<HH", self.data, at)
+            np_, vp = struct.unpack_from("<QQ", self.data, at + 8)
+            out.append((self.data[np_ - self.base:np_ - self.base + nl], self.data[vp - self.base:vp - self.base + vl]))
+        return out
+
+    def body(self):
+        if not self.entity_chunk_count:
+            return b""
+        chunk = self.ptr(824)
+        _, _, buf, length = struct.unpack_from("<IIQI", self.data, chunk)
+        return self.data[buf - self.base:buf - self.base + length]
