@@ -38,13 +38,15 @@ UNIT_SRC    := $(wildcard tests/engine/test_*.c)
 UNITS       := $(patsubst tests/engine/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 UNITS_SAN   := $(patsubst tests/engine/%.c,$(BUILD)/unit-san/%,$(UNIT_SRC))
 
+WINPROBES   := $(patsubst tests/win/%.c,$(BUILD)/win/%.exe,$(wildcard tests/win/*.c))
+
 PARTS := $(BUILD)/httpsys-engine $(BUILD)/http.sys $(BUILD)/httpapi.dll $(BUILD)/netsh.exe \
          $(BUILD)/examples/hello.exe
 
 .PHONY: all test run install uninstall bench clean units wintests
-all: $(PARTS) $(WINTESTS) $(UNITS) $(UNITS_SAN)
+all: $(PARTS) $(WINTESTS) $(WINPROBES) $(UNITS) $(UNITS_SAN)
 
-$(BUILD) $(BUILD)/tests $(BUILD)/unit $(BUILD)/unit-san $(BUILD)/examples $(BUILD)/obj:
+$(BUILD) $(BUILD)/tests $(BUILD)/win $(BUILD)/unit $(BUILD)/unit-san $(BUILD)/examples $(BUILD)/obj:
 	mkdir -p $@
 
 # --- the engine (host) ---------------------------------------------------
@@ -85,6 +87,9 @@ $(BUILD)/examples/hello.exe: examples/hello/hello.c $(BUILD)/httpapi.dll | $(BUI
 
 $(BUILD)/tests/%.exe: dlls/httpapi/tests/%.c dlls/httpapi/tests/client.c $(wildcard dlls/httpapi/tests/*.h) $(BUILD)/httpapi.dll | $(BUILD)/tests
 	$(MINGW) $(PE_CFLAGS) -o $@ $< dlls/httpapi/tests/client.c -L$(BUILD) -lhttpapi -lws2_32 -ladvapi32
+
+$(BUILD)/win/%.exe: tests/win/%.c $(BUILD)/httpapi.dll | $(BUILD)/win
+	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
 
 # --- user-facing commands -------------------------------------------------
 test:

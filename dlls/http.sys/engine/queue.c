@@ -159,9 +159,9 @@ static void deliver_to_op(struct hs_engine *eng, struct hs_request *req, struct 
     }
     else
     {
-        req->state = RS_DELIVERED;
         consume_body(req, res.body_taken);
         hs_engine_complete(eng, op, 0, res.written, out, res.written);
+        hs_request_delivered(req);
     }
     free(blob);
     free(out);
@@ -229,8 +229,8 @@ static void on_taken(void *ctx, const struct hs_taken *t)
     hs_list_remove(&req->link);
     if (t->result == 0)
     {
-        req->state = RS_DELIVERED;
         consume_body(req, t->body_taken);
+        hs_request_delivered(req);
     }
     else req->state = RS_BOUND;   /* ERROR_MORE_DATA: retrieved later by id */
 }

@@ -111,18 +111,23 @@ void hs_request_orphan(struct hs_engine *eng, struct hs_request *req)
 {
     struct hs_queue *q = req->queue;
 
-    /* a request nobody has received yet dies with its connection */
-    if ((req->state == RS_READY || req->state == RS_PUBLISHED) && hs_queue_withdraw(eng, q, req))
-    {
-        req->conn = NULL;
-        hs_request_free(req);
-        return;
-    }
     if (q->shm) hs_shmq_slot_dead(q->shm, req->slot);
     req->body_failed = !req->body_complete;
-    complete_body_waiters(eng, req, req->body_len ? 0 : ERROR_CONNECTION_INVALID);
     req->conn = NULL;
+    /* A request nobody has received yet is still delivered, as http.sys
+     * does: the application learns that its client is gone from the calls
+     * it makes next.  It ends once delivered (hs_request_delivered). */
+    if (req->state == RS_READY || req->state == RS_PUBLISHED || req->state == RS_BOUND) return;
+    complete_body_waiters(eng, req, ERROR_CONNECTION_INVALID);
     hs_request_free(req);
+}
+
+/* The application now holds the request.  One whose connection is already
+ * gone has nothing left to do: every later call on it fails the same way. */
+void hs_request_delivered(struct hs_request *req)
+{
+    req->state = RS_DELIVERED;
+    if (!req->conn) hs_request_free(req);
 }
 
 static void current_date(char out[32])

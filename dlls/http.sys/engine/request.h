@@ -19,6 +19,8 @@ void hs_request_offer(struct hs_engine *eng, struct hs_request *req);
 void hs_request_body_event(struct hs_engine *eng, struct hs_request *req);
 /* The connection went away. */
 void hs_request_orphan(struct hs_engine *eng, struct hs_request *req);
+/* A receive handed the request to the application. */
+void hs_request_delivered(struct hs_request *req);
 
 /* Sends one response blob; returns a Win32 error. */
 uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
