@@ -38,15 +38,18 @@ UNIT_SRC    := $(wildcard tests/engine/test_*.c)
 UNITS       := $(patsubst tests/engine/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 UNITS_SAN   := $(patsubst tests/engine/%.c,$(BUILD)/unit-san/%,$(UNIT_SRC))
 
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 600
 WINPROBES   := $(patsubst tests/win/%.c,$(BUILD)/win/%.exe,$(wildcard tests/win/*.c))
 
 PARTS := $(BUILD)/httpsys-engine $(BUILD)/http.sys $(BUILD)/httpapi.dll $(BUILD)/netsh.exe \
          $(BUILD)/examples/hello.exe
 
-.PHONY: all test run install uninstall bench clean units wintests
+.PHONY: all test run install uninstall bench clean fuzz fuzzers
 all: $(PARTS) $(WINTESTS) $(WINPROBES) $(UNITS) $(UNITS_SAN)
 
-$(BUILD) $(BUILD)/tests $(BUILD)/win $(BUILD)/unit $(BUILD)/unit-san $(BUILD)/examples $(BUILD)/obj:
+$(BUILD) $(BUILD)/tests $(BUILD)/win $(BUILD)/unit $(BUILD)/unit-san $(BUILD)/examples $(BUILD)/obj $(BUILD)/fuzz:
 	mkdir -p $@
 
 # --- the engine (host) ---------------------------------------------------
@@ -61,6 +64,17 @@ $(BUILD)/unit/%: tests/engine/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) tests/engine/u
 
 $(BUILD)/unit-san/%: tests/engine/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) tests/engine/unit.h | $(BUILD)/unit-san
 	$(CC) $(SAN_CFLAGS) -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto
+
+# libFuzzer targets: make test replays their corpora, make fuzz runs them
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) | $(BUILD)/fuzz
+	clang -std=gnu11 -O1 -g -Iinclude -I$(ENGINE_DIR) -I$(COMMON_DIR) \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto
+
+fuzzers: $(FUZZERS)
+
+fuzz: $(FUZZERS)
+	for f in $(FUZZERS); do n=$$(basename $$f); n=$${n#fuzz_}; mkdir -p tests/fuzz/corpus/$$n; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 tests/fuzz/corpus/$$n || exit 1; done
 
 # --- the driver (PE, native subsystem) ------------------------------------
 # link.c is compiled against the Win32 headers, the rest against the DDK's;
@@ -94,7 +108,7 @@ $(BUILD)/win/%.exe: tests/win/%.c $(BUILD)/httpapi.dll | $(BUILD)/win
 # --- user-facing commands -------------------------------------------------
 test:
 	tools/deps.sh test
-	$(MAKE) all $(BUILD)/httpsys-engine-san
+	$(MAKE) all $(BUILD)/httpsys-engine-san fuzzers
 	tests/run
 
 run:
@@ -113,7 +127,7 @@ uninstall:
 bench:
 	tools/deps.sh bench
 	$(MAKE) $(PARTS)
-	bench/run.sh
+	bench/run.py
 
 clean:
 	rm -rf $(BUILD)
