@@ -320,6 +320,45 @@ def test_queue_and_requests(binary, workdir):
         check(True, "listeners closed after shutdown")
 
 
+def test_no_connection_blocks_others(binary, workdir):
+    """A client that sends half a request holds nothing up; MaxConnections
+    is enforced."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    eng = Engine(binary, os.path.join(workdir, "conns"), ["MaxConnections:dword=1024"])
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    slow = http(port, b"GET / HTTP/1.1\r\nHo")
+    c = http(port, b"GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    check(st == 0 and Image(data, BASE).raw_url == b"/fast", "a half-sent request does not hold up another connection")
+    eng.call(1, IOCTL_SEND, wire_response(Image(data, BASE).request_id, body=b"ok"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"ok", "the other connection is answered")
+    held = [slow, c]
+    if hard >= 1100:
+        for _ in range(1024 - len(held)):
+            held.append(http(port, b""))
+        time.sleep(0.5)
+        extra = http(port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        check(closed_by_peer(extra, 3), "connection 1025 with MaxConnections=1024 is refused")
+        held[0].close()
+        time.sleep(0.3)
+        extra = http(port, b"GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
+        st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+        check(st == 0 and Image(data, BASE).raw_url == b"/again", "a connection is accepted again once one closes")
+        held.append(extra)
+    else:
+        print("skip: descriptor limit %d too low for the MaxConnections check" % hard)
+    for s in held:
+        s.close()
+    eng.shutdown()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def test_parameters(binary, workdir):
     rundir = os.path.join(workdir, "params")
     eng = Engine(binary, rundir, ["MaxFieldLength:dword=100", "MaxRequestBytes:dword=300000000",
@@ -356,7 +395,7 @@ def test_parameters(binary, workdir):
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
-    for test in (test_auth, test_queue_and_requests, test_parameters):
+    for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_parameters):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -100,6 +100,31 @@ def test_example(pfx, build):
         stop(hello)
 
 
+def test_routing_across_processes(pfx, build):
+    """Several processes share a port; the longest matching prefix wins."""
+    port = free_port()
+    probe = os.path.join(build, "win", "svcprobe.exe")
+    servers = [pfx.start(probe, "serve", url % port, text) for url, text in
+               (("http://+:%d/a/", "A"), ("http://+:%d/a/b/", "AB"), ("http://localhost:%d/", "LOCAL"))]
+    try:
+        for s in servers:
+            check(s.stdout.readline().strip() == b"SERVING", "a server registered")
+        for path, host, want in (("/a/x", None, b"A"), ("/a/b/c", None, b"AB"), ("/A/B/", None, b"AB"),
+                                 ("/a", None, b"A"), ("/other", "localhost:%d" % port, b"LOCAL"),
+                                 ("/a/b", "localhost:%d" % port, b"AB")):
+            status, _, body = http_get(port, path, host=host)
+            check(status == 200 and body == want, "%s (Host %s) goes to %r, got %r %r" % (path, host, want, status, body))
+        status, _, body = http_get(port, "/other", host="elsewhere.example:%d" % port)
+        check(status == 404, "a + prefix takes every host: an unknown path is 404, not 400 (%r)" % status)
+        stop(servers[1])
+        time.sleep(0.5)
+        status, _, body = http_get(port, "/a/b/c")
+        check(status == 200 and body == b"A", "when /a/b/'s process exits, /a/ takes its requests (%r)" % body)
+    finally:
+        for s in servers:
+            stop(s)
+
+
 def test_parameters(pfx, build):
     """A value set before net start is in force after it; changing it while
     running has no effect until the next start."""
@@ -201,7 +226,8 @@ def test_wineserver_kill(pfx):
 def main():
     prefix, build = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     pfx = Prefix(prefix)
-    for test in (lambda: test_example(pfx, build), lambda: test_parameters(pfx, build),
+    for test in (lambda: test_example(pfx, build), lambda: test_routing_across_processes(pfx, build),
+                 lambda: test_parameters(pfx, build),
                  lambda: test_init_starts_service(pfx, build), lambda: test_stop_start(pfx, build),
                  lambda: test_wineserver_kill(pfx)):
         try:

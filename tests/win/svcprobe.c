@@ -3,6 +3,7 @@
  *
  *   svcprobe init FLAGS           HttpInitialize(1.0, FLAGS), then open a queue
  *                                 and register a prefix; prints the error codes
+ *   svcprobe serve URL TEXT       answers every request under URL with TEXT
  *   svcprobe block URL            blocks one synchronous and one OVERLAPPED
  *                                 HttpReceiveHttpRequest on a queue with URL
  *                                 registered, prints READY, then how each
@@ -63,6 +64,44 @@ static int block(const char *url)
     return 0;
 }
 
+static int serve(const char *url, const char *text)
+{
+    HTTPAPI_VERSION v1 = HTTPAPI_VERSION_1;
+    static char buf[16384] __attribute__((aligned(8)));
+    HTTP_REQUEST *req = (HTTP_REQUEST *)buf;
+    WCHAR wurl[512];
+    ULONG ret, bytes;
+
+    MultiByteToWideChar(CP_ACP, 0, url, -1, wurl, 512);
+    if ((ret = HttpInitialize(v1, HTTP_INITIALIZE_SERVER, NULL)) ||
+        (ret = HttpCreateHttpHandle(&queue, 0)) || (ret = HttpAddUrl(queue, wurl, NULL)))
+    {
+        printf("SETUP %lu\n", ret);
+        return 1;
+    }
+    printf("SERVING\n");
+    for (;;)
+    {
+        HTTP_RESPONSE resp;
+        HTTP_DATA_CHUNK chunk;
+
+        ret = HttpReceiveHttpRequest(queue, 0, 0, req, sizeof(buf), &bytes, NULL);
+        if (ret == ERROR_OPERATION_ABORTED) break;
+        if (ret) continue;
+        memset(&resp, 0, sizeof(resp));
+        resp.StatusCode = 200;
+        resp.pReason = "OK";
+        resp.ReasonLength = 2;
+        chunk.DataChunkType = HttpDataChunkFromMemory;
+        chunk.FromMemory.pBuffer = (void *)text;
+        chunk.FromMemory.BufferLength = strlen(text);
+        resp.EntityChunkCount = 1;
+        resp.pEntityChunks = &chunk;
+        HttpSendHttpResponse(queue, req->RequestId, 0, &resp, NULL, &bytes, NULL, 0, NULL, NULL);
+    }
+    return 0;
+}
+
 static int init(ULONG flags)
 {
     HTTPAPI_VERSION v1 = HTTPAPI_VERSION_1;
@@ -85,6 +124,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc == 3 && !strcmp(argv[1], "init")) return init(strtoul(argv[2], NULL, 0));
     if (argc == 3 && !strcmp(argv[1], "block")) return block(argv[2]);
+    if (argc == 4 && !strcmp(argv[1], "serve")) return serve(argv[2], argv[3]);
     fprintf(stderr, "usage: svcprobe init FLAGS | svcprobe block URL\n");
     return 2;
 }

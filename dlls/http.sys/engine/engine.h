@@ -118,6 +118,7 @@ struct hs_queue
 struct hs_listener
 {
     struct hs_ev_handler ev;
+    struct hs_timer pause;           /* accepting paused: out of descriptors */
     struct hs_engine *eng;
     int fd;
     uint16_t port;

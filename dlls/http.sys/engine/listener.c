@@ -15,6 +15,14 @@
 #define ERROR_NOT_ENOUGH_MEMORY   8
 #define ERROR_SHARING_VIOLATION   32
 
+#define FD_PAUSE_MS 100
+
+static void resume_listener(struct hs_timer *t)
+{
+    struct hs_listener *l = HS_CONTAINER(t, struct hs_listener, pause);
+    hs_ev_mod(l->eng->loop, l->fd, EPOLLIN, &l->ev);
+}
+
 static void listener_event(struct hs_ev_handler *h, uint32_t events)
 {
     struct hs_listener *l = HS_CONTAINER(h, struct hs_listener, ev);
@@ -22,8 +30,24 @@ static void listener_event(struct hs_ev_handler *h, uint32_t events)
 
     (void)events;
     /* a bounded burst, so one busy port does not starve everything else */
-    while (burst++ < 64 && (fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0)
-        hs_conn_accept(l, fd);
+    while (burst++ < 64)
+    {
+        if ((fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0)
+        {
+            hs_conn_accept(l, fd);
+            continue;
+        }
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        {
+            /* Out of descriptors: the pending connection stays in the
+             * backlog; stop polling this socket for a moment instead of
+             * spinning on it. */
+            WARN("cannot accept on port %u: %s", l->port, strerror(errno));
+            hs_ev_mod(l->eng->loop, l->fd, 0, &l->ev);
+            hs_timer_arm(l->eng->loop, &l->pause, FD_PAUSE_MS);
+        }
+        break;
+    }
 }
 
 static uint32_t win32_from_errno(int err)
@@ -86,6 +110,7 @@ static struct hs_listener *add_listener(struct hs_engine *eng, int fd, int famil
     l->family = family;
     l->secure = secure;
     l->ev.fn = listener_event;
+    l->pause.fn = resume_listener;
     hs_list_add_tail(&eng->listeners, &l->link);
     hs_ev_add(eng->loop, fd, EPOLLIN, &l->ev);
     return l;
@@ -124,6 +149,7 @@ uint32_t hs_listener_ensure(struct hs_engine *eng, uint16_t port, int secure)
 
 static void close_listener(struct hs_engine *eng, struct hs_listener *l)
 {
+    hs_timer_cancel(eng->loop, &l->pause);
     hs_ev_del(eng->loop, l->fd);
     close(l->fd);
     hs_list_remove(&l->link);

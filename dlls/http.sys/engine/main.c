@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <openssl/crypto.h>
@@ -88,6 +89,18 @@ static void close_inherited_fds(void)
     for (int fd = 3; fd < 1024; fd++) close(fd);
 }
 
+/* Every connection is a descriptor: take all the kernel lets us have. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max)
+    {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: httpsys-engine --rundir DIR [--param Name:type=value]...\n");
@@ -155,6 +168,7 @@ int main(int argc, char **argv)
     int i;
 
     close_inherited_fds();
+    raise_fd_limit();
     signal(SIGPIPE, SIG_IGN);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
