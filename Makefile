@@ -53,17 +53,34 @@ $(BUILD) $(BUILD)/tests $(BUILD)/win $(BUILD)/unit $(BUILD)/unit-san $(BUILD)/ex
 	mkdir -p $@
 
 # --- the engine (host) ---------------------------------------------------
-$(BUILD)/httpsys-engine: $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
-	$(CC) $(HOST_CFLAGS) -o $@ $(ENGINE_SRC) -lssl -lcrypto
+# Built once into a library (plain and sanitized) that the engine, its unit
+# tests and its fuzz targets link.
+ENGINE_OBJ     := $(patsubst %.c,$(BUILD)/obj/host/%.o,$(ENGINE_LIB_SRC))
+ENGINE_SAN_OBJ := $(patsubst %.c,$(BUILD)/obj/san/%.o,$(ENGINE_LIB_SRC))
 
-$(BUILD)/httpsys-engine-san: $(ENGINE_SRC) $(ENGINE_HDR) | $(BUILD)
-	$(CC) $(SAN_CFLAGS) -o $@ $(ENGINE_SRC) -lssl -lcrypto
+$(BUILD)/obj/host/%.o: %.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+$(BUILD)/obj/san/%.o: %.c $(ENGINE_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
-$(BUILD)/unit/%: tests/engine/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) tests/engine/unit.h | $(BUILD)/unit
-	$(CC) $(HOST_CFLAGS) -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto
+$(BUILD)/libengine.a: $(ENGINE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libengine-san.a: $(ENGINE_SAN_OBJ)
+	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/unit-san/%: tests/engine/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) tests/engine/unit.h | $(BUILD)/unit-san
-	$(CC) $(SAN_CFLAGS) -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto
+$(BUILD)/httpsys-engine: $(ENGINE_DIR)/main.c $(BUILD)/libengine.a $(ENGINE_HDR) | $(BUILD)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto
+
+$(BUILD)/httpsys-engine-san: $(ENGINE_DIR)/main.c $(BUILD)/libengine-san.a $(ENGINE_HDR) | $(BUILD)
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
+
+$(BUILD)/unit/%: tests/engine/%.c $(BUILD)/libengine.a tests/engine/unit.h | $(BUILD)/unit
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto
+
+$(BUILD)/unit-san/%: tests/engine/%.c $(BUILD)/libengine-san.a tests/engine/unit.h | $(BUILD)/unit-san
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
 
 # libFuzzer targets: make test replays their corpora, make fuzz runs them
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) | $(BUILD)/fuzz

@@ -12,20 +12,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from checks import check, report  # noqa: E402
 from enginectl import (Engine, Image, status_of, free_port, wire_response, IOCTL_QUEUE_INFO,
                        IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION)
 
-passed = failed = 0
 BASE = 0x7f0000000000
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, flush=True)
 
 
 def http(port, raw, timeout=5, family=socket.AF_INET, host="127.0.0.1"):
@@ -402,8 +393,7 @@ def main():
             import traceback
             traceback.print_exc()
             check(False, "%s raised %r" % (test.__name__, e))
-    print("RESULT %d %d" % (passed, failed))
-    return 1 if failed else 0
+    return report()
 
 
 if __name__ == "__main__":

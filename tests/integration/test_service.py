@@ -13,18 +13,10 @@ import time
 import http.client
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from checks import check, report  # noqa: E402
 from winenv import Prefix, alive, engines_of, free_port, wait_port, port_closed, http_get, WINE
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what, flush=True)
 
 
 def stop(proc):
@@ -236,7 +228,7 @@ def main():
             import traceback
             traceback.print_exc()
             check(False, "test raised %r" % e)
-    print("RESULT %d %d" % (passed, failed))
+    report()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,11 @@ import os
 import re
 import socket
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from enginectl import free_port  # noqa: E402,F401  (re-exported for the tests)
 
 WINE = "/usr/lib/wine/wine64" if os.path.exists("/usr/lib/wine/wine64") else "wine64"
 
@@ -72,14 +76,6 @@ def engines_of(prefix_path):
         if cmd and cmd[0].endswith(b"httpsys-engine") and any(prefix_path.encode() in c for c in cmd) and alive(int(d)):
             pids.append(int(d))
     return pids
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_port(port, timeout=30):
