@@ -23,13 +23,13 @@ SAN_CFLAGS   := -std=gnu11 -O1 -g $(WARN_FLAGS) -Iinclude -I$(ENGINE_DIR) -I$(CO
 PE_CFLAGS    := -O2 -g $(WARN_FLAGS) -static-libgcc -Iinclude -I$(COMMON_DIR) -D_WIN32_WINNT=0x0A00
 DDK_CFLAGS   := $(PE_CFLAGS) -I/usr/share/mingw-w64/include/ddk
 
-ENGINE_LIB_SRC := $(filter-out $(ENGINE_DIR)/main.c,$(wildcard $(ENGINE_DIR)/*.c)) $(COMMON_DIR)/reqimage.c
+ENGINE_LIB_SRC := $(filter-out $(ENGINE_DIR)/main.c,$(wildcard $(ENGINE_DIR)/*.c)) $(wildcard $(COMMON_DIR)/*.c)
 ENGINE_SRC     := $(ENGINE_LIB_SRC) $(ENGINE_DIR)/main.c
 ENGINE_HDR     := $(wildcard $(ENGINE_DIR)/*.h) $(wildcard $(COMMON_DIR)/*.h) include/httpsys_proto.h
 
-HTTPAPI_SRC := $(wildcard dlls/httpapi/*.c) $(COMMON_DIR)/reqimage.c
+HTTPAPI_SRC := $(wildcard dlls/httpapi/*.c) $(wildcard $(COMMON_DIR)/*.c)
 HTTPAPI_HDR := $(wildcard dlls/httpapi/*.h) $(wildcard $(COMMON_DIR)/*.h) include/httpsys_proto.h
-DRIVER_DDK_SRC := $(DRIVER_DIR)/driver.c $(DRIVER_DIR)/params.c
+DRIVER_DDK_SRC := $(DRIVER_DIR)/driver.c $(DRIVER_DIR)/params.c $(DRIVER_DIR)/records.c
 DRIVER_W32_SRC := $(DRIVER_DIR)/link.c
 
 WINTEST_SRC := $(filter-out dlls/httpapi/tests/client.c,$(wildcard dlls/httpapi/tests/*.c))
@@ -101,7 +101,7 @@ $(BUILD)/obj/driver-%.o: $(DRIVER_DIR)/%.c $(wildcard $(DRIVER_DIR)/*.h) include
 $(BUILD)/obj/driver-link.o: $(DRIVER_DIR)/link.c $(wildcard $(DRIVER_DIR)/*.h) include/httpsys_proto.h | $(BUILD)/obj
 	$(MINGW) $(PE_CFLAGS) -c -o $@ $<
 
-$(BUILD)/http.sys: $(BUILD)/obj/driver-driver.o $(BUILD)/obj/driver-params.o $(BUILD)/obj/driver-link.o
+$(BUILD)/http.sys: $(BUILD)/obj/driver-driver.o $(BUILD)/obj/driver-params.o $(BUILD)/obj/driver-records.o $(BUILD)/obj/driver-link.o
 	$(MINGW) -shared -nostdlib -Wl,--subsystem,native -Wl,-e,DriverEntry -o $@ $^ -lntoskrnl -lws2_32 -lgcc
 
 # --- httpapi.dll ----------------------------------------------------------

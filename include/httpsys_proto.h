@@ -52,6 +52,9 @@
 #define HS_IOCTL_SEND            HS_CTL_CODE(0x905) /* in: hs_wire_response; info: bytes sent */
 #define HS_IOCTL_SERVICE_STATE   HS_CTL_CODE(0x906) /* out: text snapshot (UTF-8) */
 #define HS_IOCTL_SET_QUEUE       HS_CTL_CODE(0x907) /* in: hs_queue_params (version of the API) */
+#define HS_IOCTL_RELOAD_CONFIG   HS_CTL_CODE(0x908) /* the driver reads the store again; the engine
+                                                       gets the records (as HS_IOCTL_APPLY_CONFIG) */
+#define HS_IOCTL_APPLY_CONFIG    HS_CTL_CODE(0x909) /* driver -> engine only: in: config text */
 
 struct hs_queue_info
 {
@@ -110,6 +113,7 @@ enum hs_ctl_type
     HS_MSG_COMPLETE,     /* E->D  hs_msg_complete + output bytes */
     HS_MSG_SHUTDOWN,     /* D->E  net stop http: finish everything and exit */
     HS_MSG_BYE,          /* E->D  the engine has completed every operation and is exiting */
+    HS_MSG_CONFIG,       /* D->E  the configuration records (text) read at driver start */
 };
 
 #define HS_MAX_FRAME (64u << 20)   /* frames above this are a protocol error */

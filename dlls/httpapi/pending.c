@@ -49,9 +49,6 @@ ULONG WINAPI HttpDelegateRequest(void *a, void *b, ULONGLONG c, ULONGLONG d, ULO
 ULONG WINAPI HttpDelegateRequestEx(HANDLE source, HANDLE target, HTTP_REQUEST_ID id, HTTP_URL_GROUP_ID group, ULONG count, void *properties)
 { NOT_YET("HttpDelegateRequestEx"); }
 
-ULONG WINAPI HttpDeleteServiceConfiguration(HANDLE h, HTTP_SERVICE_CONFIG_ID id, void *info, ULONG len, OVERLAPPED *ovl)
-{ NOT_YET("HttpDeleteServiceConfiguration"); }
-
 ULONG WINAPI HttpEvaluateRequest(void *a, void *b, void *c)
 { NOT_YET("HttpEvaluateRequest"); }
 
@@ -82,10 +79,6 @@ ULONG WINAPI HttpQueryServerSessionProperty(HTTP_SERVER_SESSION_ID id, HTTP_SERV
                                             ULONG len, ULONG *ret_len)
 { NOT_YET("HttpQueryServerSessionProperty"); }
 
-ULONG WINAPI HttpQueryServiceConfiguration(HANDLE h, HTTP_SERVICE_CONFIG_ID id, void *in, ULONG in_len, void *out,
-                                           ULONG out_len, ULONG *ret_len, OVERLAPPED *ovl)
-{ NOT_YET("HttpQueryServiceConfiguration"); }
-
 ULONG WINAPI HttpQueryUrlGroupProperty(HTTP_URL_GROUP_ID id, HTTP_SERVER_PROPERTY property, void *buffer, ULONG len,
                                        ULONG *ret_len)
 { NOT_YET("HttpQueryUrlGroupProperty"); }
@@ -104,17 +97,11 @@ ULONG WINAPI HttpSetRequestQueueProperty(HANDLE h, HTTP_SERVER_PROPERTY property
 ULONG WINAPI HttpSetServerSessionProperty(HTTP_SERVER_SESSION_ID id, HTTP_SERVER_PROPERTY property, void *info, ULONG len)
 { NOT_YET("HttpSetServerSessionProperty"); }
 
-ULONG WINAPI HttpSetServiceConfiguration(HANDLE h, HTTP_SERVICE_CONFIG_ID id, void *info, ULONG len, OVERLAPPED *ovl)
-{ NOT_YET("HttpSetServiceConfiguration"); }
-
 ULONG WINAPI HttpSetUrlGroupProperty(HTTP_URL_GROUP_ID id, HTTP_SERVER_PROPERTY property, void *info, ULONG len)
 { NOT_YET("HttpSetUrlGroupProperty"); }
 
 ULONG WINAPI HttpShutdownRequestQueue(HANDLE h)
 { NOT_YET("HttpShutdownRequestQueue"); }
-
-ULONG WINAPI HttpUpdateServiceConfiguration(HANDLE h, HTTP_SERVICE_CONFIG_ID id, void *info, ULONG len, OVERLAPPED *ovl)
-{ NOT_YET("HttpUpdateServiceConfiguration"); }
 
 ULONG WINAPI HttpWaitForDemandStart(HANDLE h, OVERLAPPED *ovl)
 { NOT_YET("HttpWaitForDemandStart"); }

@@ -6,6 +6,7 @@
 #include <http.h>
 
 #include "httpapi_private.h"
+#include "config.h"
 
 static ULONG url_ioctl(HANDLE handle, DWORD code, const WCHAR *prefix, HTTP_URL_CONTEXT context)
 {
@@ -33,9 +34,12 @@ static ULONG url_ioctl(HANDLE handle, DWORD code, const WCHAR *prefix, HTTP_URL_
 
 ULONG WINAPI HttpAddUrl(HANDLE handle, const WCHAR *prefix, void *reserved)
 {
+    ULONG ret;
+
     TRACE("%p %s %p\n", handle, debugstr_w(prefix), reserved);
     if (!httpapi_initialized(HTTP_INITIALIZE_SERVER)) return ERROR_DLL_INIT_FAILED;
     if (!handle || handle == INVALID_HANDLE_VALUE || !prefix || reserved) return ERROR_INVALID_PARAMETER;
+    if ((ret = urlacl_check_register(prefix))) return ret;
     return url_ioctl(handle, HS_IOCTL_ADD_URL, prefix, 0);
 }
 

@@ -7,40 +7,73 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "netsh.h"
 
-void out(const WCHAR *fmt, ...)
+static void write_text(const WCHAR *text, int len)
 {
-    WCHAR buf[4096];
-    char utf8[12288];
-    va_list ap;
-    int n;
+    char small[4096], *buf = small;
+    int n = WideCharToMultiByte(GetConsoleOutputCP(), 0, text, len, NULL, 0, NULL, NULL);
 
-    va_start(ap, fmt);
-    _vsnwprintf(buf, sizeof(buf) / sizeof(buf[0]) - 1, fmt, ap);
-    va_end(ap);
-    buf[sizeof(buf) / sizeof(buf[0]) - 1] = 0;
-    n = WideCharToMultiByte(GetConsoleOutputCP(), 0, buf, -1, utf8, sizeof(utf8), NULL, NULL);
-    if (n > 0) fwrite(utf8, 1, n - 1, stdout);
+    if (n <= 0) return;
+    if (n > (int)sizeof(small) && !(buf = malloc(n))) return;
+    WideCharToMultiByte(GetConsoleOutputCP(), 0, text, len, buf, n, NULL, NULL);
+    fwrite(buf, 1, n, stdout);
+    if (buf != small) free(buf);
 }
 
-static void usage(void)
+void out(const WCHAR *fmt, ...)
 {
-    out(L"Usage: netsh [-a AliasFile] [-c Context] [-r RemoteMachine] [-u [DomainName\\]UserName] [-p Password | *]\n"
-        L"             [Command | -f ScriptFile]\n"
-        L"The following commands are available:\n"
-        L"\n"
-        L"Commands in this context:\n"
-        L"?              - Displays a list of commands.\n"
-        L"help           - Displays a list of commands.\n"
-        L"http           - Changes to the `netsh http' context.\n"
-        L"\n"
-        L"The following sub-contexts are available:\n"
-        L" http\n"
-        L"\n"
-        L"To view help for a command, type the command, followed by a space, and then\n"
-        L" type ?.\n");
+    WCHAR small[1024], *buf = small;
+    va_list ap;
+    int len;
+
+    va_start(ap, fmt);
+    len = _vscwprintf(fmt, ap);
+    va_end(ap);
+    if (len < 0) return;
+    if (len >= (int)ARRAY_SIZE(small) && !(buf = malloc((len + 1) * sizeof(WCHAR)))) return;
+    va_start(ap, fmt);
+    _vsnwprintf(buf, len + 1, fmt, ap);
+    va_end(ap);
+    buf[len] = 0;
+    write_text(buf, len);
+    if (buf != small) free(buf);
+}
+
+/* The system's text for an error, without its line end ("" if it has none). */
+static void system_text(DWORD err, WCHAR *buf, DWORD size)
+{
+    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0,
+                             buf, size, NULL);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
+    buf[n] = 0;
+}
+
+void msg_system_text(DWORD err)
+{
+    WCHAR text[1024];
+    system_text(err, text, ARRAY_SIZE(text));
+    out(L"%ls\n", text);
+}
+
+void msg_success(const WCHAR *text)
+{
+    out(L"\n%ls\n\n", text);
+}
+
+void msg_api_error(const WCHAR *what, DWORD err)
+{
+    WCHAR text[1024];
+    system_text(err, text, ARRAY_SIZE(text));
+    out(L"\n%ls, Error: %lu\n%ls\n\n", what, err, text);
+}
+
+void msg_bad_parameter(void)
+{
+    msg_system_text(ERROR_INVALID_PARAMETER);
+    out(L"\n");
 }
 
 int wmain(int argc, WCHAR **argv)
@@ -57,12 +90,19 @@ int wmain(int argc, WCHAR **argv)
         }
         return http_command(argc - 3, argv + 3);
     }
-    if (argc <= i || !wcscmp(argv[i], L"?") || !wcsicmp(argv[i], L"help") || !wcscmp(argv[i], L"/?") || !wcscmp(argv[i], L"-?"))
+    if (argc <= i || is_help_word(argv[i]))
     {
-        usage();
-        return argc <= i ? NETSH_OK : NETSH_OK;
+        out(L"%ls", help_netsh_context);
+        return NETSH_OK;
     }
-    if (!wcsicmp(argv[i], L"http")) return http_command(argc - i - 1, argv + i + 1);
-    out(L"The following command was not found: %ls.\n", argv[i]);
+    if (match_keyword(argv[i], L"http")) return http_command(argc - i - 1, argv + i + 1);
+    if (match_keyword(argv[i], L"dump"))
+    {
+        WCHAR *dump = (WCHAR *)L"dump";
+        return http_command(1, &dump);
+    }
+    out(L"The following command was not found: ");
+    for (; i < argc; i++) out(L"%ls%ls", argv[i], i + 1 < argc ? L" " : L"");
+    out(L".\n");
     return NETSH_FAILED;
 }

@@ -14,6 +14,7 @@
 #include "httpsys_proto.h"
 #include "link.h"
 #include "params.h"
+#include "records.h"
 
 #define MAX_PARAMS   64
 #define READY_WAIT_MS 15000
@@ -40,6 +41,7 @@ static LONG64 next_op, next_file;
 static volatile LONG engine_up;      /* the control channel works */
 static volatile LONG bye_received;
 static PKTHREAD receive_thread;
+static UNICODE_STRING service_key;   /* our registry path, for reading the store again */
 
 /* ------------------------------------------------------------------------ */
 /* services for link.c                                                       */
@@ -222,10 +224,12 @@ static NTSTATUS WINAPI dispatch_ioctl(DEVICE_OBJECT *device, IRP *irp)
     struct hs_msg_ioctl msg;
     struct pending_irp *p;
     KIRQL irql;
+    int sent;
 
     if ((code & 0xffff0003) != HS_CTL_CODE(0)) return complete_now(irp, STATUS_INVALID_DEVICE_REQUEST);
     if (!ctx || ctx->closed) return complete_now(irp, STATUS_INVALID_HANDLE);
     if (!engine_up) return complete_now(irp, STATUS_CANCELLED);
+    if (code == HS_IOCTL_APPLY_CONFIG) return complete_now(irp, STATUS_ACCESS_DENIED);   /* ours only */
     if (!(p = link_alloc(sizeof(*p)))) return complete_now(irp, STATUS_NO_MEMORY);
 
     p->op = (uint64_t)InterlockedIncrement64(&next_op);
@@ -242,8 +246,21 @@ static NTSTATUS WINAPI dispatch_ioctl(DEVICE_OBJECT *device, IRP *irp)
     IoSetCancelRoutine(irp, cancel_irp);
     KeReleaseSpinLock(&irp_lock, irql);
 
-    if (link_send(HS_MSG_IOCTL, p->op, ctx->id, &msg, sizeof(msg),
-                  irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength))
+    if (code == HS_IOCTL_RELOAD_CONFIG)
+    {
+        /* The configuration store changed: the engine gets the records as
+         * they are now, and the caller returns once they apply. */
+        uint32_t len = 0;
+        char *records = records_read(&service_key, &len);
+        msg.code = HS_IOCTL_APPLY_CONFIG;
+        msg.out_size = 0;
+        sent = link_send(HS_MSG_IOCTL, p->op, ctx->id, &msg, sizeof(msg), records, len);
+        link_free(records);
+    }
+    else
+        sent = link_send(HS_MSG_IOCTL, p->op, ctx->id, &msg, sizeof(msg),
+                         irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength);
+    if (sent)
     {
         /* the engine is unreachable; if the receive thread has not failed
          * this IRP already, do it here */
@@ -361,6 +378,13 @@ static NTSTATUS start_engine(UNICODE_STRING *registry_path)
     }
     if (link_connect(port, secret)) goto done;
     RtlSecureZeroMemory(secret, sizeof(secret));
+    {
+        /* before anything else: the records of the configuration store */
+        uint32_t len = 0;
+        char *records = records_read(registry_path, &len);
+        link_send(HS_MSG_CONFIG, 0, 0, records, len, NULL, 0);
+        link_free(records);
+    }
     engine_up = 1;
     status = STATUS_SUCCESS;
 done:
@@ -415,6 +439,10 @@ NTSTATUS WINAPI DriverEntry(DRIVER_OBJECT *driver, UNICODE_STRING *registry_path
     KeInitializeSpinLock(&irp_lock);
     InitializeListHead(&pending_irps);
     KeInitializeMutex(&send_mutex, 0);
+    if (!(service_key.Buffer = link_alloc(registry_path->Length + sizeof(WCHAR)))) return STATUS_NO_MEMORY;
+    memcpy(service_key.Buffer, registry_path->Buffer, registry_path->Length);
+    service_key.Length = registry_path->Length;
+    service_key.MaximumLength = registry_path->Length + sizeof(WCHAR);
 
     if ((status = start_engine(registry_path))) return status;
 

@@ -22,10 +22,21 @@
 #define BODY_HIGH_WATER   (1u << 20)  /* unread body the engine buffers per request */
 #define DRAIN_LIMIT       (1u << 20)  /* unread body discarded before giving up on a connection */
 #define LINGER_MS         2000
-#define HEADER_WAIT_MS    120000      /* Windows' HeaderWait default */
-#define IDLE_MS           120000      /* Windows' IdleConnection default */
+#define DEFAULT_TIMEOUT_S 120         /* Windows' default for HeaderWait and IdleConnection */
 
 static void conn_event(struct hs_ev_handler *h, uint32_t events);
+
+/* The timeouts of the configuration store (netsh http add timeout), read at
+ * each use so that a change applies to new waits at once. */
+static uint64_t header_wait_ms(const struct hs_engine *eng)
+{
+    return 1000ull * (eng->records.header_wait ? eng->records.header_wait : DEFAULT_TIMEOUT_S);
+}
+
+static uint64_t idle_ms(const struct hs_engine *eng)
+{
+    return 1000ull * (eng->records.idle_timeout ? eng->records.idle_timeout : DEFAULT_TIMEOUT_S);
+}
 static void process(struct hs_conn *c);
 
 static void update_events(struct hs_conn *c)
@@ -72,7 +83,7 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     hs_list_add_tail(&eng->conns, &c->link);
     eng->conn_count++;
     hs_ev_add(eng->loop, fd, EPOLLIN | EPOLLRDHUP, &c->ev);
-    hs_timer_arm(eng->loop, &c->timer, HEADER_WAIT_MS);
+    hs_timer_arm(eng->loop, &c->timer, header_wait_ms(eng));
     TRACE("connection %llu accepted on port %u", (unsigned long long)c->id, lst->port);
 }
 
@@ -488,7 +499,7 @@ static void process(struct hs_conn *c)
     c->read_paused = (c->req && c->req->body_len >= BODY_HIGH_WATER) ||
                      c->in.len > (size_t)c->eng->cfg.max_request_bytes + 65536;
     if (!c->req && !c->closing)
-        hs_timer_arm(c->eng->loop, &c->timer, c->in.len ? HEADER_WAIT_MS : IDLE_MS);
+        hs_timer_arm(c->eng->loop, &c->timer, c->in.len ? header_wait_ms(c->eng) : idle_ms(c->eng));
     update_events(c);
 }
 

@@ -174,6 +174,9 @@ static void dispatch(struct hs_control *c, const struct hs_msg_header *hdr, cons
     case HS_MSG_SHUTDOWN:
         c->h.shutdown(c->eng);
         break;
+    case HS_MSG_CONFIG:
+        c->h.config(c->eng, body, len);
+        break;
     default:
         goto bad;
     }

@@ -26,6 +26,7 @@ struct hs_control_handlers
                   const uint8_t *in, uint32_t in_len);
     void (*cancel)(struct hs_engine *eng, uint64_t op);
     void (*shutdown)(struct hs_engine *eng);
+    void (*config)(struct hs_engine *eng, const uint8_t *text, uint32_t len);
     void (*lost)(struct hs_engine *eng);       /* the channel closed or broke */
 };
 

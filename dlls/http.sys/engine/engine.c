@@ -17,6 +17,7 @@
 #include "queue.h"
 #include "conn.h"
 #include "listener.h"
+#include "records.h"
 #include "log.h"
 
 #define ERROR_INVALID_HANDLE     6
@@ -105,6 +106,24 @@ static void on_close(struct hs_engine *eng, uint64_t id)
     TRACE("file %llu closed", (unsigned long long)id);
 }
 
+uint32_t hs_engine_apply_records(struct hs_engine *eng, const char *text, size_t len)
+{
+    struct hs_records fresh;
+
+    if (hs_records_parse(text, len, &fresh)) return ERROR_NOT_ENOUGH_MEMORY;
+    hs_records_free(&eng->records);
+    eng->records = fresh;
+    TRACE("configuration: %u listen addresses, %u SSL bindings, idle %u s, header wait %u s",
+          fresh.listen_count, fresh.ssl_count, fresh.idle_timeout, fresh.header_wait);
+    hs_listener_reconcile_all(eng);
+    return 0;
+}
+
+static void on_config(struct hs_engine *eng, const uint8_t *text, uint32_t len)
+{
+    hs_engine_apply_records(eng, (const char *)text, len);
+}
+
 static void on_ioctl(struct hs_engine *eng, uint64_t op_id, uint64_t file, const struct hs_msg_ioctl *msg,
                      const uint8_t *in, uint32_t in_len)
 {
@@ -126,6 +145,11 @@ static void on_ioctl(struct hs_engine *eng, uint64_t op_id, uint64_t file, const
     if (!f)
     {
         hs_engine_complete(eng, op, ERROR_INVALID_HANDLE, 0, NULL, 0);
+        return;
+    }
+    if (op->code == HS_IOCTL_APPLY_CONFIG)
+    {
+        hs_engine_complete(eng, op, hs_engine_apply_records(eng, (const char *)in, in_len), 0, NULL, 0);
         return;
     }
     hs_queue_ioctl(eng, op, in, in_len);
@@ -186,6 +210,6 @@ static void on_lost(struct hs_engine *eng)
 
 const struct hs_control_handlers hs_engine_handlers =
 {
-    on_authenticated, on_open, on_close, on_ioctl, on_cancel, on_shutdown, on_lost
+    on_authenticated, on_open, on_close, on_ioctl, on_cancel, on_shutdown, on_config, on_lost
 };
 

@@ -23,6 +23,7 @@
 #include "router.h"
 #include "http_parse.h"
 #include "chunked.h"
+#include "records.h"
 
 struct hs_control;
 struct hs_shmq;
@@ -123,6 +124,7 @@ struct hs_listener
     int fd;
     uint16_t port;
     int family;
+    struct sockaddr_storage addr;    /* bound address */
     int secure;
     struct hs_list link;
 };
@@ -130,6 +132,7 @@ struct hs_listener
 struct hs_engine
 {
     struct hs_config cfg;
+    struct hs_records records;       /* from the configuration store */
     struct hs_evloop *loop;
     struct hs_router router;
     char rundir[512];
@@ -151,5 +154,7 @@ void hs_engine_pend(struct hs_engine *eng, struct hs_op *op, struct hs_list *wai
                     void (*cancel)(struct hs_op *op));
 struct hs_file *hs_engine_find_file(struct hs_engine *eng, uint64_t id);
 void hs_engine_shutdown(struct hs_engine *eng);
+/* Replaces the configuration records; returns a Win32 error. */
+uint32_t hs_engine_apply_records(struct hs_engine *eng, const char *text, size_t len);
 
 #endif

@@ -61,35 +61,17 @@ static uint32_t win32_from_errno(int err)
     }
 }
 
-static int open_socket(int family, uint16_t port, int *out)
+static int open_socket(const struct sockaddr_storage *ss, int *out)
 {
-    struct sockaddr_storage ss;
-    socklen_t len;
+    socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     int fd, one = 1;
 
-    memset(&ss, 0, sizeof(ss));
-    if (family == AF_INET6)
-    {
-        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-        sin6->sin6_family = AF_INET6;
-        sin6->sin6_port = htons(port);
-        sin6->sin6_addr = in6addr_any;
-        len = sizeof(*sin6);
-    }
-    else
-    {
-        struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-        sin->sin_family = AF_INET;
-        sin->sin_port = htons(port);
-        sin->sin_addr.s_addr = htonl(INADDR_ANY);
-        len = sizeof(*sin);
-    }
-    if ((fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) return errno;
+    if ((fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) return errno;
     /* SO_REUSEADDR only lets us rebind over TIME_WAIT; a live listener of
      * another program still makes bind fail, as Windows reports it. */
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-    if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 4096))
+    if (ss->ss_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, (const struct sockaddr *)ss, len) || listen(fd, 4096))
     {
         int err = errno;
         close(fd);
@@ -99,7 +81,8 @@ static int open_socket(int family, uint16_t port, int *out)
     return 0;
 }
 
-static struct hs_listener *add_listener(struct hs_engine *eng, int fd, int family, uint16_t port, int secure)
+static struct hs_listener *add_listener(struct hs_engine *eng, int fd, const struct sockaddr_storage *addr,
+                                        uint16_t port, int secure)
 {
     struct hs_listener *l = calloc(1, sizeof(*l));
 
@@ -107,7 +90,8 @@ static struct hs_listener *add_listener(struct hs_engine *eng, int fd, int famil
     l->eng = eng;
     l->fd = fd;
     l->port = port;
-    l->family = family;
+    l->family = addr->ss_family;
+    l->addr = *addr;
     l->secure = secure;
     l->ev.fn = listener_event;
     l->pause.fn = resume_listener;
@@ -116,35 +100,127 @@ static struct hs_listener *add_listener(struct hs_engine *eng, int fd, int famil
     return l;
 }
 
+static int same_ip(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+    if (a->ss_family != b->ss_family) return 0;
+    if (a->ss_family == AF_INET)
+        return ((const struct sockaddr_in *)a)->sin_addr.s_addr == ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+    return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
+}
+
+/* The addresses a port is served on: every address (IPv4 and IPv6) with an
+ * empty IP listen list, else the listed ones that apply to this port. */
+static unsigned desired_addrs(const struct hs_engine *eng, uint16_t port, struct sockaddr_storage *out, unsigned max)
+{
+    unsigned n = 0, i;
+
+    if (!eng->records.listen_count)
+    {
+        struct sockaddr_in *sin = (struct sockaddr_in *)&out[0];
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&out[1];
+        memset(out, 0, 2 * sizeof(*out));
+        sin->sin_family = AF_INET;
+        sin->sin_addr.s_addr = htonl(INADDR_ANY);
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_addr = in6addr_any;
+        n = 2;
+    }
+    else
+        for (i = 0; i < eng->records.listen_count && n < max; i++)
+            if (!eng->records.listen[i].port || eng->records.listen[i].port == port)
+                out[n++] = eng->records.listen[i].addr;
+    for (i = 0; i < n; i++)
+    {
+        if (out[i].ss_family == AF_INET6) ((struct sockaddr_in6 *)&out[i])->sin6_port = htons(port);
+        else ((struct sockaddr_in *)&out[i])->sin_port = htons(port);
+    }
+    return n;
+}
+
+static void close_listener(struct hs_engine *eng, struct hs_listener *l);
+
+/* Makes the port's listeners match the desired addresses.  Returns 0 when
+ * at least one listener serves the port, else the first bind error. */
+static uint32_t reconcile_port(struct hs_engine *eng, uint16_t port, int secure)
+{
+    struct sockaddr_storage want[64];
+    struct hs_list *cur, *next;
+    unsigned n = desired_addrs(eng, port, want, 64), i, open_count = 0;
+    uint32_t first_error = 0;
+
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->listeners)
+    {
+        struct hs_listener *l = HS_CONTAINER(cur, struct hs_listener, link);
+        int keep = 0;
+        if (l->port != port) continue;
+        for (i = 0; i < n && !keep; i++) keep = same_ip(&l->addr, &want[i]);
+        if (keep) open_count++;
+        else close_listener(eng, l);
+    }
+    for (i = 0; i < n; i++)
+    {
+        int have = 0, fd = -1, err;
+        HS_LIST_FOR_EACH_SAFE(cur, next, &eng->listeners)
+        {
+            struct hs_listener *l = HS_CONTAINER(cur, struct hs_listener, link);
+            if (l->port == port && same_ip(&l->addr, &want[i])) have = 1;
+        }
+        if (have) continue;
+        if ((err = open_socket(&want[i], &fd)))
+        {
+            /* a machine without IPv6 still serves IPv4 */
+            if (!eng->records.listen_count && want[i].ss_family == AF_INET6 &&
+                (err == EAFNOSUPPORT || err == EADDRNOTAVAIL))
+                continue;
+            WARN("cannot listen on port %u (%s): %s", port, want[i].ss_family == AF_INET6 ? "IPv6" : "IPv4", strerror(err));
+            if (!first_error) first_error = win32_from_errno(err);
+            continue;
+        }
+        if (!add_listener(eng, fd, &want[i], port, secure))
+        {
+            close(fd);
+            if (!first_error) first_error = ERROR_NOT_ENOUGH_MEMORY;
+            continue;
+        }
+        open_count++;
+    }
+    /* with the wildcard addresses every one must work: another program
+     * holding the port is a sharing violation, as on Windows */
+    if (!eng->records.listen_count && first_error)
+    {
+        HS_LIST_FOR_EACH_SAFE(cur, next, &eng->listeners)
+        {
+            struct hs_listener *l = HS_CONTAINER(cur, struct hs_listener, link);
+            if (l->port == port) close_listener(eng, l);
+        }
+        return first_error;
+    }
+    return open_count ? 0 : (first_error ? first_error : ERROR_SHARING_VIOLATION);
+}
+
 uint32_t hs_listener_ensure(struct hs_engine *eng, uint16_t port, int secure)
 {
     struct hs_list *cur, *next;
-    int fd4 = -1, fd6 = -1, err;
 
     HS_LIST_FOR_EACH_SAFE(cur, next, &eng->listeners)
         if (HS_CONTAINER(cur, struct hs_listener, link)->port == port) return 0;
+    return reconcile_port(eng, port, secure);
+}
 
-    if ((err = open_socket(AF_INET, port, &fd4)))
+void hs_listener_reconcile_all(struct hs_engine *eng)
+{
+    uint16_t ports[1024];
+    int secure[1024];
+    unsigned n = 0, i;
+    struct hs_list *cur, *next;
+
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->listeners)
     {
-        WARN("cannot listen on 0.0.0.0:%u: %s", port, strerror(err));
-        return win32_from_errno(err);
+        struct hs_listener *l = HS_CONTAINER(cur, struct hs_listener, link);
+        for (i = 0; i < n && ports[i] != l->port; i++) {}
+        if (i == n && n < 1024) { ports[n] = l->port; secure[n] = l->secure; n++; }
     }
-    /* IPv6 is optional: a machine without it still serves IPv4 */
-    if ((err = open_socket(AF_INET6, port, &fd6)) && err != EAFNOSUPPORT && err != EADDRNOTAVAIL)
-    {
-        WARN("cannot listen on [::]:%u: %s", port, strerror(err));
-        close(fd4);
-        return win32_from_errno(err);
-    }
-    if (!add_listener(eng, fd4, AF_INET, port, secure))
-    {
-        close(fd4);
-        if (fd6 >= 0) close(fd6);
-        return ERROR_NOT_ENOUGH_MEMORY;
-    }
-    if (fd6 >= 0 && !add_listener(eng, fd6, AF_INET6, port, secure)) close(fd6);
-    TRACE("listening on port %u", port);
-    return 0;
+    for (i = 0; i < n; i++) reconcile_port(eng, ports[i], secure[i]);
 }
 
 static void close_listener(struct hs_engine *eng, struct hs_listener *l)

@@ -225,6 +225,7 @@ int main(int argc, char **argv)
     unlink(path);
     hs_control_flush(eng.ctl);
     hs_control_free(eng.ctl);
+    hs_records_free(&eng.records);
     hs_router_free(&eng.router);
     close(eng.doorbell_fd);
     hs_evloop_free(eng.loop);
