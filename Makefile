@@ -117,7 +117,7 @@ $(BUILD)/examples/hello.exe: examples/hello/hello.c $(BUILD)/httpapi.dll | $(BUI
 	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
 
 $(BUILD)/tests/%.exe: dlls/httpapi/tests/%.c dlls/httpapi/tests/client.c $(wildcard dlls/httpapi/tests/*.h) $(BUILD)/httpapi.dll | $(BUILD)/tests
-	$(MINGW) $(PE_CFLAGS) -o $@ $< dlls/httpapi/tests/client.c -L$(BUILD) -lhttpapi -lws2_32 -ladvapi32
+	$(MINGW) $(PE_CFLAGS) -o $@ $< dlls/httpapi/tests/client.c -L$(BUILD) -lhttpapi -lws2_32 -ladvapi32 -lcrypt32
 
 $(BUILD)/win/%.exe: tests/win/%.c $(BUILD)/httpapi.dll | $(BUILD)/win
 	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi

@@ -350,6 +350,46 @@ def test_no_connection_blocks_others(binary, workdir):
     resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
+def connects(host, port, family=socket.AF_INET):
+    try:
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.settimeout(2)
+        s.connect((host, port))
+        s.close()
+        return True
+    except OSError:
+        return False
+
+
+def test_configuration_records(binary, workdir):
+    """The IP listen list and the timeouts of the configuration store."""
+    eng = Engine(binary, os.path.join(workdir, "records"), config="listen 127.0.0.1\n")
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    check(eng.add_url(1, "http://+:%d/" % port)[0] == 0, "register with a listen list")
+    check(connects("127.0.0.1", port), "the listed address is listened on (list from driver start)")
+    check(not connects("::1", port, socket.AF_INET6), "an address not in the list is not")
+    st, _, _ = eng.apply_config(1, "listen 127.0.0.2\n")
+    check(st == 0, "a new listen list applies")
+    check(connects("127.0.0.2", port), "the new address is listened on at once")
+    check(not connects("127.0.0.1", port), "the old one no longer")
+    eng.apply_config(1, "")
+    check(connects("127.0.0.1", port) and connects("::1", port, socket.AF_INET6),
+          "an empty list: every address again")
+    st, _, _ = eng.apply_config(1, "timeout headerwait 1\ntimeout idle 2\nbogus line\n")
+    check(st == 0, "timeouts apply (a bad line is skipped)")
+    t0 = time.time()
+    c = http(port, b"GET / HTTP/1.1\r\nHo")
+    check(closed_by_peer(c, 5) and time.time() - t0 < 3, "a head not finished within HeaderWait=1 s is cut off")
+    t0 = time.time()
+    c = http(port, b"")
+    check(closed_by_peer(c, 6) and 1.5 < time.time() - t0 < 4.5, "an idle connection is closed after IdleConnection=2 s")
+    eng.shutdown()
+    check("ignoring a record that does not parse (bogus line)" in open(os.path.join(workdir, "records", "engine.log"), errors="replace").read(),
+          "the bad record is logged")
+
+
 def test_parameters(binary, workdir):
     rundir = os.path.join(workdir, "params")
     eng = Engine(binary, rundir, ["MaxFieldLength:dword=100", "MaxRequestBytes:dword=300000000",
@@ -386,7 +426,8 @@ def test_parameters(binary, workdir):
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
-    for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_parameters):
+    for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
+                 test_parameters):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

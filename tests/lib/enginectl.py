@@ -27,6 +27,8 @@ IOCTL_RECEIVE_BODY = ctl_code(0x904)
 IOCTL_SEND = ctl_code(0x905)
 IOCTL_SERVICE_STATE = ctl_code(0x906)
 IOCTL_SET_QUEUE = ctl_code(0x907)
+IOCTL_APPLY_CONFIG = ctl_code(0x909)
+MSG_CONFIG = 10
 
 
 def status_of(err):
@@ -43,7 +45,7 @@ def free_port():
 
 
 class Engine:
-    def __init__(self, binary, rundir, params=(), env=None):
+    def __init__(self, binary, rundir, params=(), env=None, config=None):
         os.makedirs(rundir, mode=0o700, exist_ok=True)
         ready = os.path.join(rundir, "ready")
         if os.path.exists(ready):
@@ -67,6 +69,8 @@ class Engine:
         self.bye = False
         typ, _, _, _ = self.read_frame(5)
         assert typ == MSG_WELCOME, typ
+        if config is not None:
+            self.send(MSG_CONFIG, 0, 0, config.encode())
 
     def connect(self, secret):
         s = socket.create_connection(("127.0.0.1", self.port))
@@ -151,6 +155,10 @@ class Engine:
 
     def receive(self, file, request_id=0, flags=0, out_size=16384, image=1, address=0x10000):
         return self.ioctl(file, IOCTL_RECEIVE_REQUEST, struct.pack("<QQII", request_id, address, flags, image), out_size)
+
+    def apply_config(self, file, text):
+        """What the driver does when the configuration store changed."""
+        return self.call(file, IOCTL_APPLY_CONFIG, text.encode())
 
     def shutdown(self, timeout=5.0):
         self.send(MSG_SHUTDOWN)

@@ -83,7 +83,7 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     hs_list_add_tail(&eng->conns, &c->link);
     eng->conn_count++;
     hs_ev_add(eng->loop, fd, EPOLLIN | EPOLLRDHUP, &c->ev);
-    hs_timer_arm(eng->loop, &c->timer, header_wait_ms(eng));
+    hs_timer_arm(eng->loop, &c->timer, idle_ms(eng));   /* no request begun yet: idle */
     TRACE("connection %llu accepted on port %u", (unsigned long long)c->id, lst->port);
 }
 

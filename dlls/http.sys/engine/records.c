@@ -209,8 +209,17 @@ int hs_records_parse(const char *text, size_t len, struct hs_records *out)
         memcpy(line, text + pos, n);
         line[n] = 0;
         if (memchr(line, 0, n)) ret = -1;   /* an embedded NUL: not a line of ours */
-        else ret = parse_line(line, out);
-        if (ret == -1) WARN("configuration store: ignoring a record that does not parse (%.60s)", text + pos);
+        else
+        {
+            char shown[61];
+            size_t i;
+            /* parse_line cuts the line up: keep a printable copy to report */
+            for (i = 0; i < n && i < 60; i++) shown[i] = line[i] >= 0x20 && line[i] < 0x7f ? line[i] : '?';
+            shown[i] = 0;
+            ret = parse_line(line, out);
+            if (ret == -1) WARN("configuration store: ignoring a record that does not parse (%s)", shown);
+        }
+        if (ret == -1 && memchr(text + pos, 0, n)) WARN("configuration store: ignoring a record with a NUL byte");
         free(line);
         if (ret == -2) { hs_records_free(out); return -1; }
         pos += n + 1;
