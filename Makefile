@@ -43,7 +43,7 @@ FUZZERS     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 600
 WINPROBES   := $(patsubst tests/win/%.c,$(BUILD)/win/%.exe,$(wildcard tests/win/*.c))
 
-PARTS := $(BUILD)/httpsys-engine $(BUILD)/http.sys $(BUILD)/httpapi.dll $(BUILD)/netsh.exe \
+PARTS := $(BUILD)/httpsys-engine $(BUILD)/http.sys $(BUILD)/httpapi.dll $(BUILD)/netsh.exe $(BUILD)/certutil.exe \
          $(BUILD)/examples/hello.exe
 
 .PHONY: all test run install uninstall bench clean fuzz fuzzers
@@ -107,17 +107,26 @@ $(BUILD)/http.sys: $(BUILD)/obj/driver-driver.o $(BUILD)/obj/driver-params.o $(B
 # --- httpapi.dll ----------------------------------------------------------
 $(BUILD)/httpapi.dll: $(HTTPAPI_SRC) $(HTTPAPI_HDR) dlls/httpapi/httpapi.def | $(BUILD)
 	$(MINGW) $(PE_CFLAGS) -DHTTPAPI_LINKAGE_EXPORT -shared -o $@ $(HTTPAPI_SRC) dlls/httpapi/httpapi.def \
-	    -Wl,--out-implib,$(BUILD)/libhttpapi.a -ladvapi32 -lntdll
+	    -Wl,--out-implib,$(BUILD)/libhttpapi.a -ladvapi32 -lntdll -lws2_32 -lcrypt32 -lbcrypt -lncrypt
 
 # --- programs -------------------------------------------------------------
 $(BUILD)/netsh.exe: $(wildcard programs/netsh/*.c) $(wildcard programs/netsh/*.h) include/httpsys_proto.h | $(BUILD)
 	$(MINGW) $(PE_CFLAGS) -municode -o $@ $(filter %.c,$^) -L$(BUILD) -lhttpapi -lntdll
+
+# certutil links certkey.c so that it stores keys where the service looks for them.
+CERTKEY_DEPS := dlls/httpapi/certkey.c dlls/httpapi/certkey.h
+CERTKEY_LIBS := -lcrypt32 -ladvapi32 -lbcrypt -lncrypt
+$(BUILD)/certutil.exe: $(wildcard programs/certutil/*.c) $(wildcard programs/certutil/*.h) $(CERTKEY_DEPS) $(BUILD)/httpapi.dll | $(BUILD)
+	$(MINGW) $(PE_CFLAGS) -municode -DCERTKEY_STANDALONE -Idlls/httpapi -o $@ $(filter %.c,$^) $(CERTKEY_LIBS) -L$(BUILD) -lhttpapi -lntdll
 
 $(BUILD)/examples/hello.exe: examples/hello/hello.c $(BUILD)/httpapi.dll | $(BUILD)/examples
 	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
 
 $(BUILD)/tests/%.exe: dlls/httpapi/tests/%.c dlls/httpapi/tests/client.c $(wildcard dlls/httpapi/tests/*.h) $(BUILD)/httpapi.dll | $(BUILD)/tests
 	$(MINGW) $(PE_CFLAGS) -o $@ $< dlls/httpapi/tests/client.c -L$(BUILD) -lhttpapi -lws2_32 -ladvapi32 -lcrypt32
+
+$(BUILD)/tests/certkey.exe: dlls/httpapi/tests/certkey.c $(CERTKEY_DEPS) $(wildcard dlls/httpapi/tests/*.h) | $(BUILD)/tests
+	$(MINGW) $(PE_CFLAGS) -DCERTKEY_STANDALONE -Idlls/httpapi -o $@ $< dlls/httpapi/certkey.c $(CERTKEY_LIBS)
 
 $(BUILD)/win/%.exe: tests/win/%.c $(BUILD)/httpapi.dll | $(BUILD)/win
 	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi

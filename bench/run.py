@@ -55,7 +55,7 @@ def measure(pfx, label):
     for threads, conns, name in LOADS:
         sh("/usr/lib/wine/wineserver", "-k", env=pfx.env)
         time.sleep(1)
-        server = subprocess.Popen(["/usr/lib/wine/wineserver", "-p"], env=pfx.env)
+        server = subprocess.Popen(["/usr/lib/wine/wineserver", "-p"], env=pfx.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         server.wait()
         port = free_port()
         hello = pfx.start(os.path.join(BUILD, "examples", "hello.exe"), "-t", "2", "http://+:%d/" % port)

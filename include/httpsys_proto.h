@@ -55,6 +55,21 @@
 #define HS_IOCTL_RELOAD_CONFIG   HS_CTL_CODE(0x908) /* the driver reads the store again; the engine
                                                        gets the records (as HS_IOCTL_APPLY_CONFIG) */
 #define HS_IOCTL_APPLY_CONFIG    HS_CTL_CODE(0x909) /* driver -> engine only: in: config text */
+#define HS_IOCTL_PKCS12          HS_CTL_CODE(0x90a) /* in: u32 password length, password (UTF-8), PFX;
+                                                       out: hs_pkcs12_item records (certutil's reader for
+                                                       what Wine's PFXImportCertStore cannot read) */
+
+/* HS_IOCTL_PKCS12 output: records one after another, each 4-byte aligned */
+struct hs_pkcs12_item
+{
+    uint8_t  type;               /* HS_P12_* */
+    uint8_t  reserved[3];
+    uint32_t len;                /* bytes of data that follow */
+};
+#define HS_P12_KEY_PKCS8   'K'   /* the private key, PKCS#8 PrivateKeyInfo DER */
+#define HS_P12_KEY_MSBLOB  'R'   /* the same RSA key as a CryptoAPI PRIVATEKEYBLOB */
+#define HS_P12_CERT        'C'   /* the certificate that goes with the key (DER) */
+#define HS_P12_CA          'A'   /* another certificate of the file (DER) */
 
 struct hs_queue_info
 {

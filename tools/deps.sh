@@ -14,6 +14,7 @@ have x86_64-w64-mingw32-gcc || need="$need gcc-mingw-w64-x86-64"
 case "$task" in
 test)
     have curl || need="$need curl"
+    have openssl || need="$need openssl"
     have python3 || need="$need python3"
     have clang || need="$need clang"
     ;;

@@ -1,14 +1,15 @@
 #!/bin/sh
 # install.sh PREFIX [BUILD]: puts httpapi.dll, the http.sys driver and its
-# engine, and netsh.exe into a Wine prefix (created if needed) and makes the
-# prefix load them instead of Wine's own.  Running it twice is harmless.
+# engine, netsh.exe and certutil.exe into a Wine prefix (created if needed)
+# and makes the prefix load them instead of Wine's own.  Running it twice is
+# harmless.
 set -e
 prefix=$1
 build=${2:-build}
 [ -n "$prefix" ] || { echo "usage: $0 PREFIX [BUILD]" >&2; exit 2; }
 here=$(dirname "$0")
 . "$here/common.sh"
-for f in httpapi.dll http.sys netsh.exe httpsys-engine; do
+for f in httpapi.dll http.sys netsh.exe certutil.exe httpsys-engine; do
     [ -f "$build/$f" ] || { echo "$build/$f is missing: run make first" >&2; exit 1; }
 done
 mkdir -p "$prefix"
@@ -18,7 +19,6 @@ export WINEPREFIX="$prefix"
 if [ ! -f "$prefix/system.reg" ]; then
     echo "Creating the Wine prefix $prefix"
     wine_quiet wineboot -i || true
-    wineserver -w
 fi
 # The old service must not keep running the old driver.
 wine_quiet net stop http >/dev/null || true
@@ -27,6 +27,7 @@ sys32="$prefix/drive_c/windows/system32"
 install -m 0644 "$build/httpapi.dll" "$sys32/httpapi.dll"
 install -m 0644 "$build/http.sys" "$sys32/drivers/http.sys"
 install -m 0644 "$build/netsh.exe" "$sys32/netsh.exe"
+install -m 0644 "$build/certutil.exe" "$sys32/certutil.exe"
 install -d -m 0755 "$sys32/httpsys"
 install -m 0755 "$build/httpsys-engine" "$sys32/httpsys/httpsys-engine"
 
@@ -39,6 +40,7 @@ REGEDIT4
 "httpapi"="native"
 "http.sys"="native"
 "netsh.exe"="native"
+"certutil.exe"="native"
 
 [HKEY_LOCAL_MACHINE\System\CurrentControlSet\Services\HTTP]
 "ImagePath"="C:\\windows\\system32\\drivers\\http.sys"
@@ -48,5 +50,4 @@ REGEDIT4
 REG
 wine_quiet regedit /S "$prefix/httpsys-install.reg"
 rm -f "$prefix/httpsys-install.reg"
-wineserver -w
 echo "Installed into $prefix"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # uninstall.sh PREFIX: gives the prefix back to Wine's own httpapi.dll,
-# http.sys and netsh.exe.  Running it twice is harmless.
+# http.sys, netsh.exe and certutil.exe.  Running it twice is harmless.
 set -e
 prefix=$1
 [ -n "$prefix" ] || { echo "usage: $0 PREFIX" >&2; exit 2; }
@@ -16,6 +16,7 @@ sys32="$prefix/drive_c/windows/system32"
 install -m 0644 "$dlls/httpapi.dll" "$sys32/httpapi.dll"
 install -m 0644 "$dlls/http.sys" "$sys32/drivers/http.sys"
 install -m 0644 "$dlls/netsh.exe" "$sys32/netsh.exe"
+install -m 0644 "$dlls/certutil.exe" "$sys32/certutil.exe"
 rm -rf "$sys32/httpsys"
 
 cat > "$prefix/httpsys-uninstall.reg" <<'REG'
@@ -25,8 +26,8 @@ REGEDIT4
 "httpapi"=-
 "http.sys"=-
 "netsh.exe"=-
+"certutil.exe"=-
 REG
 wine_quiet regedit /S "$prefix/httpsys-uninstall.reg"
 rm -f "$prefix/httpsys-uninstall.reg"
-wineserver -w
 echo "Wine's own HTTP service restored in $prefix"

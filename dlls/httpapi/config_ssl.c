@@ -69,7 +69,9 @@ static ULONG sni_key_name(const HTTP_SERVICE_CONFIG_SSL_SNI_KEY *key, WCHAR *nam
     if (ret) return ret;
     if (!key->Host || !key->Host[0]) return ERROR_INVALID_PARAMETER;
     len = lstrlenW(key->Host);
-    if (len > 255 || wcspbrk(key->Host, L"\\/:*?\"<>| ")) return ERROR_INVALID_PARAMETER;
+    /* "*" is the wildcard host of central-store bindings; a registry key
+     * name may hold anything but a backslash */
+    if (len > 255 || wcspbrk(key->Host, L"\\/: ")) return ERROR_INVALID_PARAMETER;
     port = key->IpPort.ss_family == AF_INET6 ? ntohs(((const SOCKADDR_IN6 *)&key->IpPort)->sin6_port)
                                              : ntohs(((const SOCKADDR_IN *)&key->IpPort)->sin_port);
     _snwprintf(name, cap, L"%s:%u", key->Host, port);
@@ -507,6 +509,39 @@ static ULONG build_output(HTTP_SERVICE_CONFIG_ID id, HKEY key, const WCHAR *name
     return NO_ERROR;
 }
 
+/* A key the enumeration can report: one that names an address or a
+ * host:port (anything else, left by hand in the registry, is skipped). */
+static BOOL well_formed(enum binding_kind kind, const WCHAR *name)
+{
+    SOCKADDR_STORAGE addr;
+    const WCHAR *colon;
+    WCHAR *stop;
+    unsigned long port;
+
+    if (kind == KIND_IP || kind == KIND_CCS) return config_parse_addr(name, &addr);
+    if (!(colon = wcsrchr(name, ':')) || colon == name) return FALSE;
+    port = wcstoul(colon + 1, &stop, 10);
+    return !*stop && port && port <= 65535;
+}
+
+/* Registry key names compare without case: find the spelling stored. */
+static void stored_name(HKEY root, WCHAR name[300])
+{
+    WCHAR stored[300];
+    DWORD index, len;
+
+    for (index = 0;; index++)
+    {
+        len = 300;
+        if (RegEnumKeyExW(root, index, stored, &len, NULL, NULL, NULL, NULL)) return;
+        if (!lstrcmpiW(stored, name))
+        {
+            lstrcpyW(name, stored);
+            return;
+        }
+    }
+}
+
 /* The query structures share a shape: QueryDesc, the key, dwToken (and
  * for Ex, ParamType). */
 static ULONG ssl_query(HTTP_SERVICE_CONFIG_ID id, const void *in, ULONG in_len, void *out, ULONG out_len, ULONG *ret_len)
@@ -574,6 +609,7 @@ static ULONG ssl_query(HTTP_SERVICE_CONFIG_ID id, const void *in, ULONG in_len, 
         if (RegOpenKeyExW(root, name, 0, KEY_READ, &key)) ret = ERROR_FILE_NOT_FOUND;
         else
         {
+            stored_name(root, name);   /* answer with the host as it was set */
             if (is_ex(id) && !ex_present(key, &v)) ret = ERROR_FILE_NOT_FOUND;
             else ret = build_output(id, key, name, ex_type, out, out_len, ret_len);
             RegCloseKey(key);
@@ -591,7 +627,7 @@ static ULONG ssl_query(HTTP_SERVICE_CONFIG_ID id, const void *in, ULONG in_len, 
         DWORD len = 300;
         if (RegEnumKeyExW(root, index, name, &len, NULL, NULL, NULL, NULL)) break;
         if (RegOpenKeyExW(root, name, 0, KEY_READ, &key)) continue;
-        if (is_ex(id) && !ex_present(key, &v)) { RegCloseKey(key); continue; }
+        if ((is_ex(id) && !ex_present(key, &v)) || !well_formed(kind, name)) { RegCloseKey(key); continue; }
         if (seen++ == token)
         {
             ret = build_output(id, key, name, ex_type, out, out_len, ret_len);

@@ -135,7 +135,7 @@ static ULONG urlacl_query(HTTP_SERVICE_CONFIG_ID id, const void *in, ULONG in_le
     const HTTP_SERVICE_CONFIG_URLACL_QUERY *q = in;
     WCHAR name[1024];
     BYTE sd[4096];
-    DWORD name_len, sd_len, type, index;
+    DWORD name_len, sd_len, type, index, seen;
     HKEY key;
     ULONG ret = ERROR_FILE_NOT_FOUND;
 
@@ -171,14 +171,19 @@ static ULONG urlacl_query(HTTP_SERVICE_CONFIG_ID id, const void *in, ULONG in_le
     if (q->QueryDesc != HttpServiceConfigQueryNext) return ERROR_INVALID_PARAMETER;
     if (!(key = open_acl_key(FALSE))) return ERROR_NO_MORE_ITEMS;
     ret = ERROR_NO_MORE_ITEMS;
-    for (index = 0;; index++)
+    /* the dwToken-th readable reservation: values left by hand that are not
+     * one (wrong type, oversized, not a descriptor) are skipped */
+    for (index = 0, seen = 0;; index++)
     {
+        LONG status;
         name_len = 1024;
         sd_len = sizeof(sd);
-        if (RegEnumValueW(key, index, name, &name_len, NULL, &type, sd, &sd_len)) break;
-        if (index == q->dwToken)
+        status = RegEnumValueW(key, index, name, &name_len, NULL, &type, sd, &sd_len);
+        if (status == ERROR_NO_MORE_ITEMS) break;
+        if (status || type != REG_BINARY || !IsValidSecurityDescriptor(sd)) continue;
+        if (seen++ == q->dwToken)
         {
-            ret = type == REG_BINARY ? output(name, sd, sd_len, out, out_len, ret_len) : ERROR_FILE_NOT_FOUND;
+            ret = output(name, sd, sd_len, out, out_len, ret_len);
             break;
         }
     }

@@ -10,11 +10,9 @@
  * [v6]:port, name:port, numbers in decimal or with a 0x prefix.
  */
 #include <stdlib.h>
-#include <mstcpip.h>
 
 #include "netsh.h"
-
-#define MAX_TAGS 40
+#include <mstcpip.h>
 
 BOOL is_help_word(const WCHAR *arg)
 {
@@ -212,7 +210,7 @@ BOOL parse_port(const WCHAR *value, USHORT *port)
 
 /* An IPv4 or IPv6 address, with a port (network order in the sockaddr) or
  * without one (port 0). */
-static BOOL parse_address(const WCHAR *value, SOCKADDR_STORAGE *addr, int *len)
+BOOL parse_ipaddress(const WCHAR *value, SOCKADDR_STORAGE *addr, int *len)
 {
     const WCHAR *colon = wcschr(value, ':');
     USHORT port = 0;
@@ -241,15 +239,10 @@ static BOOL parse_address(const WCHAR *value, SOCKADDR_STORAGE *addr, int *len)
     return TRUE;
 }
 
-BOOL parse_ipaddress(const WCHAR *value, SOCKADDR_STORAGE *addr, int *len)
-{
-    return parse_address(value, addr, len);
-}
-
 BOOL parse_ipport(const WCHAR *value, SOCKADDR_STORAGE *addr)
 {
     int len;
-    if (!parse_address(value, addr, &len)) return FALSE;
+    if (!parse_ipaddress(value, addr, &len)) return FALSE;
     return ((SOCKADDR_IN *)addr)->sin_port != 0;   /* sin_port and sin6_port overlap */
 }
 

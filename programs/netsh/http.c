@@ -1,279 +1,128 @@
 /*
- * netsh http: the commands of the HTTP service context.
- *
- * "show servicestate" asks the service for a snapshot of its live request
- * queues and registrations and prints it in Windows' layout.  The
- * configuration commands (sslcert, urlacl, iplisten, ...) come with the
- * configuration store.
+ * netsh http: the commands of the HTTP service context and how a command
+ * line finds one.  Command words are matched as Windows' netsh matches
+ * them: in any case, and by any prefix that names a single command ("sh"
+ * for show).
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <winternl.h>
-#include <psapi.h>
-
 #include "netsh.h"
-#include "httpsys_proto.h"
 
-static void http_help(void)
+static const struct command commands[] =
 {
-    out(L"\n"
-        L"The following commands are available:\n"
-        L"\n"
-        L"Commands in this context:\n"
-        L"?              - Displays a list of commands.\n"
-        L"add            - Adds a configuration entry to a table.\n"
-        L"delete         - Deletes a configuration entry from a table.\n"
-        L"dump           - Displays a configuration script.\n"
-        L"flush          - Flushes internal data.\n"
-        L"help           - Displays a list of commands.\n"
-        L"show           - Displays information.\n"
-        L"update         - Updates a configuration entry in a table.\n"
-        L"\n"
-        L"To view help for a command, type the command, followed by a space, and then\n"
-        L" type ?.\n");
-}
-
-static void show_help(void)
-{
-    out(L"\n"
-        L"The following commands are available:\n"
-        L"\n"
-        L"Commands in this context:\n"
-        L"show servicestate - Shows a snapshot of the HTTP service.\n"
-        L"\n");
-}
-
-static void servicestate_help(void)
-{
-    out(L"\n"
-        L"Usage: show servicestate [[view=]session|requestq] [[verbose=]yes|no]\n"
-        L"\n"
-        L"Parameters:\n"
-        L"\n"
-        L"    Tag          Value\n"
-        L"    view       - Whether to view a snapshot of the HTTP service state\n"
-        L"                 based on the server session or on request queues.\n"
-        L"    verbose    - Whether to display verbose information that also shows\n"
-        L"                 property information.\n"
-        L"\n"
-        L"Remarks: Displays a snapshot of the HTTP service state.\n"
-        L"\n"
-        L"Examples:\n"
-        L"\n"
-        L"    show servicestate\n"
-        L"    show servicestate view=\"session\"\n"
-        L"    show servicestate view=\"requestq\"\n"
-        L"\n");
-}
-
-/* Windows reads "view=session", "session" and "VIEW=Session" alike. */
-static const WCHAR *arg_value(const WCHAR *arg, const WCHAR *tag)
-{
-    size_t n = wcslen(tag);
-    if (!wcsnicmp(arg, tag, n) && arg[n] == '=') return arg + n + 1;
-    return NULL;
-}
-
-static char *fetch_state(DWORD *err)
-{
-    static const WCHAR device[] = HS_DEVICE_NAME;
-    UNICODE_STRING name;
-    OBJECT_ATTRIBUTES attr;
-    IO_STATUS_BLOCK io;
-    OVERLAPPED ov;
-    HANDLE h;
-    DWORD size = 65536, got = 0;
-    char *buf = NULL;
-    NTSTATUS status;
-
-    RtlInitUnicodeString(&name, device);
-    InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE, NULL, NULL);
-    status = NtCreateFile(&h, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, NULL, 0,
-                          FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, FILE_NON_DIRECTORY_FILE, NULL, 0);
-    if (status)
-    {
-        *err = RtlNtStatusToDosError(status);
-        return NULL;
-    }
-    for (;;)
-    {
-        memset(&ov, 0, sizeof(ov));
-        ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
-        free(buf);
-        if (!(buf = malloc(size + 1))) { *err = ERROR_NOT_ENOUGH_MEMORY; break; }
-        if (DeviceIoControl(h, HS_IOCTL_SERVICE_STATE, NULL, 0, buf, size, &got, &ov) ||
-            (GetLastError() == ERROR_IO_PENDING && GetOverlappedResult(h, &ov, &got, TRUE)))
-        {
-            CloseHandle(ov.hEvent);
-            buf[got] = 0;
-            *err = 0;
-            break;
-        }
-        *err = GetLastError();
-        GetOverlappedResult(h, &ov, &got, FALSE);
-        CloseHandle(ov.hEvent);
-        if (*err != ERROR_MORE_DATA || got <= size) { free(buf); buf = NULL; break; }
-        size = got;
-    }
-    CloseHandle(h);
-    return buf;
-}
-
-struct snapshot_queue
-{
-    unsigned long long id;
-    unsigned version, processes;
-    unsigned pids[32];
+    { L"add", L"cacheparam", L"Adds an HTTP service cache parameter", usage_add_cacheparam, cacheparam_add },
+    { L"add", L"iplisten", L"Adds an IP address to the IP listen list. ", usage_add_iplisten, iplisten_add },
+    { L"add", L"setting", L"Adds a global setting to the service.", usage_add_setting, setting_add },
+    { L"add", L"sslcert", L"Adds an SSL server certificate binding.", usage_add_sslcert, sslcert_add },
+    { L"add", L"timeout", L"Adds a global timeout to the service.", usage_add_timeout, timeout_add },
+    { L"add", L"urlacl", L"Adds an URL reservation entry. ", usage_add_urlacl, urlacl_add },
+    { L"delete", L"cache", L"Deletes entries from the HTTP service kernel URI cache.", usage_delete_cache, cache_delete },
+    { L"delete", L"cacheparam", L"Deletes an HTTP service cache parameter.", usage_delete_cacheparam, cacheparam_delete },
+    { L"delete", L"iplisten", L"Deletes an IP address from the IP listen list. ", usage_delete_iplisten, iplisten_delete },
+    { L"delete", L"setting", L"Deletes a global setting from the service.", usage_delete_setting, setting_delete },
+    { L"delete", L"sslcert", L"Deletes SSL certificate bindings.", usage_delete_sslcert, sslcert_delete },
+    { L"delete", L"timeout", L"Deletes a global timeout. ", usage_delete_timeout, timeout_delete },
+    { L"delete", L"urlacl", L"Deletes a URL reservation. ", usage_delete_urlacl, urlacl_delete },
+    { NULL, L"dump", L"Displays a configuration script.", usage_dump, http_dump },
+    { L"flush", L"logbuffer", L"Flushes the internal buffers for the log files.", usage_flush_logbuffer, logbuffer_flush },
+    { L"show", L"cacheparam", L"Shows the cache parameters of HTTP service .", usage_show_cacheparam, cacheparam_show },
+    { L"show", L"cachestate", L"Lists cached URI resources and their associated properties.", usage_show_cachestate, cachestate_show },
+    { L"show", L"iplisten", L"Displays all the IP addresses in the IP listen list.", usage_show_iplisten, iplisten_show },
+    { L"show", L"servicestate", L"Shows a snapshot of the HTTP service.", usage_show_servicestate, servicestate_show },
+    { L"show", L"setting", L"Shows the global settings of the service.", usage_show_setting, setting_show },
+    { L"show", L"sslcert", L"Displays SSL certificate bindings. ", usage_show_sslcert, sslcert_show },
+    { L"show", L"timeout", L"Shows the timeout values of the service.", usage_show_timeout, timeout_show },
+    { L"show", L"urlacl", L"Displays URL namespace reservations. ", usage_show_urlacl, urlacl_show },
+    { L"update", L"sslcert", L"Updates an SSL server certificate binding.", usage_update_sslcert, sslcert_update },
+    { L"update", L"sslpropertyex", L"Updates an extended property of an SSL server certificate binding.",
+      usage_update_sslpropertyex, sslpropertyex_update },
 };
 
-static void print_processes(const struct snapshot_queue *q, const WCHAR *indent)
+static const WCHAR *const groups[] = { L"add", L"delete", L"flush", L"show", L"update" };
+
+void print_usage(const struct command *cmd)
+{
+    out(L"%ls", cmd->usage);
+}
+
+/* The one keyword of a list that a word names, by its full name or by a
+ * prefix that only it has (NULL when none or several). */
+static const WCHAR *match_word(const WCHAR *word, const WCHAR *const *keywords, unsigned count)
+{
+    size_t len = wcslen(word);
+    const WCHAR *found = NULL;
+    unsigned i;
+
+    for (i = 0; i < count; i++)
+        if (!wcsicmp(word, keywords[i])) return keywords[i];
+    for (i = 0; i < count; i++)
+    {
+        if (wcsnicmp(word, keywords[i], len)) continue;
+        if (found) return NULL;
+        found = keywords[i];
+    }
+    return len ? found : NULL;
+}
+
+static void group_help(const WCHAR *group)
 {
     unsigned i;
 
-    out(L"%lsNumber of active processes attached: %u\n", indent, q->processes);
-    out(L"%lsProcesses:\n", indent);
-    for (i = 0; i < q->processes && i < 32; i++)
+    out(L"\nThe following commands are available:\n\nCommands in this context:\n");
+    for (i = 0; i < ARRAY_SIZE(commands); i++)
     {
-        WCHAR image[MAX_PATH] = L"<?>";
-        DWORD len = MAX_PATH;
-        HANDLE p = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, q->pids[i]);
-        if (p)
-        {
-            if (!QueryFullProcessImageNameW(p, 0, image, &len)) lstrcpyW(image, L"<?>");
-            CloseHandle(p);
-        }
-        out(L"%ls    ID: %u, image: %ls\n", indent, q->pids[i], image);
+        WCHAR name[64];
+        if (!commands[i].group || wcscmp(commands[i].group, group)) continue;
+        swprintf(name, ARRAY_SIZE(name), L"%ls %ls", group, commands[i].name);
+        out(L"%-14ls - %ls\n", name, commands[i].summary);
     }
+    out(L"\n");
 }
 
-static void print_urls(const char *state, unsigned long long id, const WCHAR *indent)
+static int not_found(int argc, WCHAR **argv)
 {
-    const char *line = state;
-    unsigned count = 0;
+    int i;
 
-    for (line = state; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
-    {
-        unsigned long long qid;
-        int off = 0;
-        if (sscanf(line, "U %llu %n", &qid, &off) >= 1 && off && qid == id) count++;
-    }
-    out(L"%lsNumber of registered URLs: %u\n", indent, count);
-    out(L"%lsRegistered URLs:\n", indent);
-    for (line = state; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
-    {
-        unsigned long long qid;
-        int off = 0;
-        if (sscanf(line, "U %llu %n", &qid, &off) >= 1 && off && qid == id)
-        {
-            const char *end = strchr(line + off, '\n');
-            int len = end ? (int)(end - line - off) : (int)strlen(line + off), i;
-            WCHAR url[1024];
-            /* http.sys shows registrations upper-cased */
-            len = MultiByteToWideChar(CP_UTF8, 0, line + off, len, url, 1023);
-            url[len < 0 ? 0 : len] = 0;
-            for (i = 0; url[i]; i++) url[i] = towupper(url[i]);
-            out(L"%ls    %ls\n", indent, url);
-        }
-    }
-}
-
-static int parse_queue(const char *line, struct snapshot_queue *q)
-{
-    int off = 0, n;
-    unsigned i;
-
-    memset(q, 0, sizeof(*q));
-    if (sscanf(line, "Q %llu %u %u%n", &q->id, &q->version, &q->processes, &off) < 3) return 0;
-    for (i = 0; i < q->processes && i < 32; i++)
-    {
-        if (sscanf(line + off, " %u%n", &q->pids[i], &n) < 1) break;
-        off += n;
-    }
-    return 1;
-}
-
-static int show_servicestate(int argc, WCHAR **argv)
-{
-    int requestq = 0, i;
-    const char *line;
-    char *state;
-    DWORD err;
-
-    for (i = 0; i < argc; i++)
-    {
-        const WCHAR *v;
-        if (!wcscmp(argv[i], L"?") || !wcsicmp(argv[i], L"help")) { servicestate_help(); return NETSH_OK; }
-        if ((v = arg_value(argv[i], L"view"))) ;
-        else if (arg_value(argv[i], L"verbose")) continue;
-        else v = argv[i];
-        if (!wcsicmp(v, L"requestq")) requestq = 1;
-        else if (!wcsicmp(v, L"session")) requestq = 0;
-        else if (!wcsicmp(v, L"yes") || !wcsicmp(v, L"no")) continue;
-        else
-        {
-            out(L"The parameter is incorrect.\n\n");
-            servicestate_help();
-            return NETSH_FAILED;
-        }
-    }
-    if (!(state = fetch_state(&err)))
-    {
-        WCHAR msg[512];
-        FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0, msg, 512, NULL);
-        out(L"Failed to query the HTTP service state, Error: %lu\n%ls\n", err, msg);
-        return NETSH_FAILED;
-    }
-
-    out(L"\nSnapshot of HTTP service state (%ls View): \n", requestq ? L"Request Queue" : L"Server Session");
-    out(L"----------------------------------------------------- \n\n");
-    for (line = state; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
-    {
-        struct snapshot_queue q;
-        if (!parse_queue(line, &q)) continue;
-        if (requestq)
-        {
-            out(L"Request queue name: Request queue is unnamed.\n");
-            out(L"    Version: %u.0\n", q.version);
-            out(L"    State: Active\n");
-            out(L"    Request queue 503 verbosity level: Basic\n");
-            out(L"    Max requests: 1000\n");
-            print_processes(&q, L"    ");
-            print_urls(state, q.id, L"    ");
-            out(L"\n");
-        }
-        else
-        {
-            /* a v1 queue carries its registrations itself: shown as an
-             * implicit session and URL group, as http.sys lists them */
-            out(L"Server session ID: FF%014llX\n", q.id);
-            out(L"    Version: %u.0\n", q.version);
-            out(L"    State: Active\n");
-            out(L"    URL groups:\n");
-            out(L"    URL group ID: FE%014llX\n", q.id);
-            out(L"        State: Active\n");
-            out(L"        Request queue name: Request queue is unnamed.\n");
-            print_urls(state, q.id, L"        ");
-            out(L"\n");
-        }
-    }
-    free(state);
-    return NETSH_OK;
+    out(L"The following command was not found: http");
+    for (i = 0; i < argc; i++) out(L" %ls", argv[i]);
+    out(L".\n");
+    return NETSH_FAILED;
 }
 
 int http_command(int argc, WCHAR **argv)
 {
-    if (!argc || !wcscmp(argv[0], L"?") || !wcsicmp(argv[0], L"help")) { http_help(); return NETSH_OK; }
-    if (!wcsicmp(argv[0], L"show"))
+    const WCHAR *names[ARRAY_SIZE(commands) + ARRAY_SIZE(groups) + 2];
+    const WCHAR *word, *group = NULL;
+    unsigned i, n = 0;
+
+    if (!argc || is_help_word(argv[0]))
     {
-        if (argc < 2 || !wcscmp(argv[1], L"?") || !wcsicmp(argv[1], L"help")) { show_help(); return NETSH_OK; }
-        if (!wcsicmp(argv[1], L"servicestate")) return show_servicestate(argc - 2, argv + 2);
+        out(L"%ls", help_http_context);
+        return NETSH_OK;
     }
-    if (!wcsicmp(argv[0], L"add") || !wcsicmp(argv[0], L"delete") || !wcsicmp(argv[0], L"update") ||
-        !wcsicmp(argv[0], L"dump") || !wcsicmp(argv[0], L"flush") || !wcsicmp(argv[0], L"show"))
+    /* the context's own commands and its groups */
+    for (i = 0; i < ARRAY_SIZE(groups); i++) names[n++] = groups[i];
+    for (i = 0; i < ARRAY_SIZE(commands); i++)
+        if (!commands[i].group) names[n++] = commands[i].name;
+    if (!(word = match_word(argv[0], names, n))) return not_found(argc, argv);
+    for (i = 0; i < ARRAY_SIZE(groups); i++)
+        if (word == groups[i]) group = word;
+    if (!group)
     {
-        out(L"This command is not implemented yet in this netsh.\n");
-        return NETSH_FAILED;
+        for (i = 0; i < ARRAY_SIZE(commands); i++)
+            if (!commands[i].group && word == commands[i].name)
+                return commands[i].run(&commands[i], argc - 1, argv + 1);
     }
-    out(L"The following command was not found: http %ls.\n", argv[0]);
-    return NETSH_FAILED;
+
+    /* a group: its command list, or one of its commands */
+    if (argc < 2 || is_help_word(argv[1]))
+    {
+        group_help(group);
+        return NETSH_OK;
+    }
+    for (i = 0, n = 0; i < ARRAY_SIZE(commands); i++)
+        if (commands[i].group && !wcscmp(commands[i].group, group)) names[n++] = commands[i].name;
+    if (!(word = match_word(argv[1], names, n))) return not_found(argc, argv);
+    for (i = 0; i < ARRAY_SIZE(commands); i++)
+        if (commands[i].group && !wcscmp(commands[i].group, group) && word == commands[i].name)
+            return commands[i].run(&commands[i], argc - 2, argv + 2);
+    return not_found(argc, argv);
 }

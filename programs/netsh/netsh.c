@@ -42,10 +42,51 @@ void out(const WCHAR *fmt, ...)
     if (buf != small) free(buf);
 }
 
+/* Windows' texts for the errors the commands meet, which Wine's message
+ * table words differently ("Invalid parameter." for "The parameter is
+ * incorrect."); scripts compare these lines. */
+static const struct { DWORD code; const WCHAR *text; } windows_texts[] =
+{
+    { ERROR_INVALID_FUNCTION, L"Incorrect function." },
+    { ERROR_FILE_NOT_FOUND, L"The system cannot find the file specified." },
+    { ERROR_PATH_NOT_FOUND, L"The system cannot find the path specified." },
+    { ERROR_ACCESS_DENIED, L"Access is denied." },
+    { ERROR_INVALID_HANDLE, L"The handle is invalid." },
+    { ERROR_NOT_ENOUGH_MEMORY, L"Not enough memory resources are available to process this command." },
+    { ERROR_INVALID_DATA, L"The data is invalid." },
+    { ERROR_OUTOFMEMORY, L"Not enough memory resources are available to complete this operation." },
+    { ERROR_SHARING_VIOLATION, L"The process cannot access the file because it is being used by another process." },
+    { ERROR_NOT_SUPPORTED, L"The request is not supported." },
+    { ERROR_INVALID_PARAMETER, L"The parameter is incorrect." },
+    { ERROR_CALL_NOT_IMPLEMENTED, L"This function is not supported on this system." },
+    { ERROR_INSUFFICIENT_BUFFER, L"The data area passed to a system call is too small." },
+    { ERROR_ALREADY_EXISTS, L"Cannot create a file when that file already exists." },
+    { ERROR_MORE_DATA, L"More data is available." },
+    { ERROR_NO_MORE_ITEMS, L"No more data is available." },
+    { ERROR_DLL_INIT_FAILED, L"A dynamic link library (DLL) initialization routine failed." },
+    { ERROR_SERVICE_DOES_NOT_EXIST, L"The specified service does not exist as an installed service." },
+    { ERROR_NOT_FOUND, L"Element not found." },
+    { ERROR_INVALID_NETNAME, L"The format of the specified network name is invalid." },
+    { ERROR_NO_SUCH_LOGON_SESSION, L"A specified logon session does not exist. It may already have been terminated." },
+    { ERROR_NONE_MAPPED, L"No mapping between account names and security IDs was done." },
+    { ERROR_INVALID_SID, L"The security ID structure is invalid." },
+    { ERROR_INVALID_ACL, L"The access control list (ACL) structure is invalid." },
+    { ERROR_INVALID_SECURITY_DESCR, L"The security descriptor structure is invalid." },
+};
+
 /* The system's text for an error, without its line end ("" if it has none). */
 static void system_text(DWORD err, WCHAR *buf, DWORD size)
 {
-    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0,
+    DWORD n;
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(windows_texts); i++)
+        if (windows_texts[i].code == err)
+        {
+            lstrcpynW(buf, windows_texts[i].text, size);
+            return;
+        }
+    n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0,
                              buf, size, NULL);
     while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
     buf[n] = 0;

@@ -2,12 +2,21 @@
 #ifndef NETSH_H
 #define NETSH_H
 
+#include <stdio.h>
+#include <wchar.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
 #include <http.h>
 
 #include "httpapi_ext.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* network byte order without ws2_32 (x86 is little-endian) */
+static inline USHORT port_swap(USHORT v) { return (USHORT)((v >> 8) | (v << 8)); }
 
 /* Exit codes scripts test: 0 success, 1 a command failed or was not found. */
 #define NETSH_OK     0

@@ -66,12 +66,12 @@ static void port_only_key(struct binding_key *key, USHORT port)
     SOCKADDR_IN *sin = (SOCKADDR_IN *)&key->addr;
     memset(&key->addr, 0, sizeof(key->addr));
     sin->sin_family = AF_INET;
-    sin->sin_port = htons(port);
+    sin->sin_port = port_swap(port);
 }
 
 static USHORT key_port(const struct binding_key *key)
 {
-    return ntohs(((const SOCKADDR_IN *)&key->addr)->sin_port);
+    return port_swap(((const SOCKADDR_IN *)&key->addr)->sin_port);
 }
 
 static void key_text(const struct binding_key *key, WCHAR *buf, size_t size)
@@ -524,7 +524,7 @@ static void line(const WCHAR *label, const WCHAR *value)
     out(L"    %-28ls : %ls\n", label, value);
 }
 
-static void print_record(struct binding_key *key, const HTTP_SERVICE_CONFIG_SSL_PARAM *p)
+static void print_record(struct binding_key *key, HTTP_SERVICE_CONFIG_SSL_PARAM *p)
 {
     static const WCHAR *const key_label[KIND_COUNT] =
     {

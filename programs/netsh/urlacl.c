@@ -6,9 +6,9 @@
  * one User block per ACE, with the account name and what its rights allow.
  */
 #include <stdlib.h>
-#include <sddl.h>
 
 #include "netsh.h"
+#include <sddl.h>
 
 enum { U_URL, U_USER, U_LISTEN, U_DELEGATE, U_SDDL, U_COUNT };
 

@@ -18,6 +18,7 @@
 #include "conn.h"
 #include "listener.h"
 #include "records.h"
+#include "pkcs12.h"
 #include "log.h"
 
 #define ERROR_INVALID_HANDLE     6
@@ -150,6 +151,15 @@ static void on_ioctl(struct hs_engine *eng, uint64_t op_id, uint64_t file, const
     if (op->code == HS_IOCTL_APPLY_CONFIG)
     {
         hs_engine_complete(eng, op, hs_engine_apply_records(eng, (const char *)in, in_len), 0, NULL, 0);
+        return;
+    }
+    if (op->code == HS_IOCTL_PKCS12)
+    {
+        struct hs_buf out = { 0 };
+        uint32_t err = hs_pkcs12_read(in, in_len, &out);
+        if (!err && out.len > op->out_size) hs_engine_complete(eng, op, 234 /* ERROR_MORE_DATA */, out.len, NULL, 0);
+        else hs_engine_complete(eng, op, err, err ? 0 : out.len, out.data, err ? 0 : (uint32_t)out.len);
+        hs_pkcs12_wipe(&out);
         return;
     }
     hs_queue_ioctl(eng, op, in, in_len);

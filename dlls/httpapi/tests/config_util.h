@@ -317,6 +317,20 @@ static TEST_UNUSED void reg_remove_tree(const WCHAR *subkey)
     RegCloseKey(key);
 }
 
+/* Removes a key if it holds nothing (a parent key a test created: cleanup only). */
+static TEST_UNUSED void reg_remove_if_empty(const WCHAR *subkey)
+{
+    DWORD subkeys = 1, values = 1;
+    HKEY key = reg_open(subkey, KEY_READ), parent;
+
+    if (!key) return;
+    RegQueryInfoKeyW(key, NULL, NULL, NULL, &subkeys, NULL, NULL, &values, NULL, NULL, NULL, NULL);
+    RegCloseKey(key);
+    if (subkeys || values || !(parent = reg_open(NULL, KEY_ALL_ACCESS))) return;
+    RegDeleteKeyW(parent, subkey);
+    RegCloseKey(parent);
+}
+
 static TEST_UNUSED void reg_remove_value(const WCHAR *subkey, const WCHAR *name)
 {
     HKEY key = reg_open(subkey, KEY_ALL_ACCESS);

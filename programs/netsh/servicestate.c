@@ -1,0 +1,191 @@
+/*
+ * show servicestate: asks the service for a snapshot of its live request
+ * queues and registrations and prints it in Windows' layout.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <winternl.h>
+#include <psapi.h>
+
+#include "netsh.h"
+#include "httpsys_proto.h"
+
+static char *fetch_state(DWORD *err)
+{
+    static const WCHAR device[] = HS_DEVICE_NAME;
+    UNICODE_STRING name;
+    OBJECT_ATTRIBUTES attr;
+    IO_STATUS_BLOCK io;
+    OVERLAPPED ov;
+    HANDLE h;
+    DWORD size = 65536, got = 0;
+    char *buf = NULL;
+    NTSTATUS status;
+
+    RtlInitUnicodeString(&name, device);
+    InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE, NULL, NULL);
+    status = NtCreateFile(&h, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, NULL, 0,
+                          FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, FILE_NON_DIRECTORY_FILE, NULL, 0);
+    if (status)
+    {
+        *err = RtlNtStatusToDosError(status);
+        return NULL;
+    }
+    for (;;)
+    {
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+        free(buf);
+        if (!(buf = malloc(size + 1))) { *err = ERROR_NOT_ENOUGH_MEMORY; break; }
+        if (DeviceIoControl(h, HS_IOCTL_SERVICE_STATE, NULL, 0, buf, size, &got, &ov) ||
+            (GetLastError() == ERROR_IO_PENDING && GetOverlappedResult(h, &ov, &got, TRUE)))
+        {
+            CloseHandle(ov.hEvent);
+            buf[got] = 0;
+            *err = 0;
+            break;
+        }
+        *err = GetLastError();
+        GetOverlappedResult(h, &ov, &got, FALSE);
+        CloseHandle(ov.hEvent);
+        if (*err != ERROR_MORE_DATA || got <= size) { free(buf); buf = NULL; break; }
+        size = got;
+    }
+    CloseHandle(h);
+    return buf;
+}
+
+struct snapshot_queue
+{
+    unsigned long long id;
+    unsigned version, processes;
+    unsigned pids[32];
+};
+
+static void print_processes(const struct snapshot_queue *q, const WCHAR *indent)
+{
+    unsigned i;
+
+    out(L"%lsNumber of active processes attached: %u\n", indent, q->processes);
+    out(L"%lsProcesses:\n", indent);
+    for (i = 0; i < q->processes && i < 32; i++)
+    {
+        WCHAR image[MAX_PATH] = L"<?>";
+        DWORD len = MAX_PATH;
+        HANDLE p = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, q->pids[i]);
+        if (p)
+        {
+            if (!QueryFullProcessImageNameW(p, 0, image, &len)) lstrcpyW(image, L"<?>");
+            CloseHandle(p);
+        }
+        out(L"%ls    ID: %u, image: %ls\n", indent, q->pids[i], image);
+    }
+}
+
+static void print_urls(const char *state, unsigned long long id, const WCHAR *indent)
+{
+    const char *line = state;
+    unsigned count = 0;
+
+    for (line = state; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
+    {
+        unsigned long long qid;
+        int off = 0;
+        if (sscanf(line, "U %llu %n", &qid, &off) >= 1 && off && qid == id) count++;
+    }
+    out(L"%lsNumber of registered URLs: %u\n", indent, count);
+    out(L"%lsRegistered URLs:\n", indent);
+    for (line = state; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
+    {
+        unsigned long long qid;
+        int off = 0;
+        if (sscanf(line, "U %llu %n", &qid, &off) >= 1 && off && qid == id)
+        {
+            const char *end = strchr(line + off, '\n');
+            int len = end ? (int)(end - line - off) : (int)strlen(line + off), i;
+            WCHAR url[1024];
+            /* http.sys shows registrations upper-cased */
+            len = MultiByteToWideChar(CP_UTF8, 0, line + off, len, url, 1023);
+            url[len < 0 ? 0 : len] = 0;
+            for (i = 0; url[i]; i++) url[i] = towupper(url[i]);
+            out(L"%ls    %ls\n", indent, url);
+        }
+    }
+}
+
+static int parse_queue(const char *line, struct snapshot_queue *q)
+{
+    int off = 0, n;
+    unsigned i;
+
+    memset(q, 0, sizeof(*q));
+    if (sscanf(line, "Q %llu %u %u%n", &q->id, &q->version, &q->processes, &off) < 3) return 0;
+    for (i = 0; i < q->processes && i < 32; i++)
+    {
+        if (sscanf(line + off, " %u%n", &q->pids[i], &n) < 1) break;
+        off += n;
+    }
+    return 1;
+}
+
+int servicestate_show(const struct command *cmd, int argc, WCHAR **argv)
+{
+    static const struct tag_def defs[] = { { L"view", TAG_POSITIONAL }, { L"verbose", TAG_POSITIONAL } };
+    const WCHAR *values[2];
+    int requestq = 0, rc;
+    const char *line;
+    char *state;
+    DWORD err;
+
+    if (!get_args(cmd, argc, argv, defs, 2, values, &rc)) return rc;
+    if ((values[0] && (requestq = parse_choice(values[0], L"requestq", L"session")) < 0)
+        || (values[1] && parse_choice(values[1], L"yes", L"no") < 0))
+    {
+        msg_bad_parameter();
+        print_usage(cmd);
+        return NETSH_FAILED;
+    }
+    if (!(state = fetch_state(&err)))
+    {
+        WCHAR msg[512];
+        FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0, msg, 512, NULL);
+        out(L"Failed to query the HTTP service state, Error: %lu\n%ls\n", err, msg);
+        return NETSH_FAILED;
+    }
+
+    out(L"\nSnapshot of HTTP service state (%ls View): \n", requestq ? L"Request Queue" : L"Server Session");
+    out(L"----------------------------------------------------- \n\n");
+    for (line = state; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
+    {
+        struct snapshot_queue q;
+        if (!parse_queue(line, &q)) continue;
+        if (requestq)
+        {
+            out(L"Request queue name: Request queue is unnamed.\n");
+            out(L"    Version: %u.0\n", q.version);
+            out(L"    State: Active\n");
+            out(L"    Request queue 503 verbosity level: Basic\n");
+            out(L"    Max requests: 1000\n");
+            print_processes(&q, L"    ");
+            print_urls(state, q.id, L"    ");
+            out(L"\n");
+        }
+        else
+        {
+            /* a v1 queue carries its registrations itself: shown as an
+             * implicit session and URL group, as http.sys lists them */
+            out(L"Server session ID: FF%014llX\n", q.id);
+            out(L"    Version: %u.0\n", q.version);
+            out(L"    State: Active\n");
+            out(L"    URL groups:\n");
+            out(L"    URL group ID: FE%014llX\n", q.id);
+            out(L"        State: Active\n");
+            out(L"        Request queue name: Request queue is unnamed.\n");
+            print_urls(state, q.id, L"        ");
+            out(L"\n");
+        }
+    }
+    free(state);
+    return NETSH_OK;
+}
+
