@@ -509,32 +509,46 @@ HRESULT verb_importpfx(const struct options *opts, int argc, WCHAR **argv)
         return CRYPT_E_ASN1_BADTAG;
     }
 
-    /* Step 1.  Without -p, an empty password is tried before asking, as Windows' certutil does. */
+    /* Step 1.  The service's OpenSSL reads every kind of PFX and key correctly; Wine's own reader is
+     * the fallback when the service cannot be reached (it reads RSA keys only, and measured: the CRT
+     * coefficient of about half the RSA keys it imports is not q^-1 mod p).  Without -p, an empty
+     * password is tried before asking, as Windows' certutil does. */
     memset(&tmp, 0, sizeof(tmp));
-    if (opts->password)
-    {
-        if (!wine_import(&pfx, opts->password, &tmp) && !*opts->password) wine_import(&pfx, NULL, &tmp);
-    }
-    else if (!wine_import(&pfx, L"", &tmp) && !wine_import(&pfx, NULL, &tmp))
+    hr = service_import(&pfx, opts->password ? opts->password : L"", &tmp.store, &svc_blob, &svc_blob_len,
+                        &svc_pkcs8, &svc_pkcs8_len, svc_hash);
+    if (hr == HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD) && !opts->password)
     {
         read_password(typed, ARRAY_SIZE(typed));
-        wine_import(&pfx, typed, &tmp);
+        hr = service_import(&pfx, typed, &tmp.store, &svc_blob, &svc_blob_len, &svc_pkcs8, &svc_pkcs8_len, svc_hash);
         SecureZeroMemory(typed, sizeof(typed));
     }
-    if (!tmp.store)
+    if (SUCCEEDED(hr)) from_service = TRUE;
+    else if (hr != HRESULT_FROM_WIN32(ERROR_SERVICE_NOT_ACTIVE))
     {
-        /* Wine says no for a wrong password and for a key it cannot read alike: ask the service,
-         * which tells them apart. */
-        hr = service_import(&pfx, opts->password ? opts->password : L"", &tmp.store, &svc_blob, &svc_blob_len,
-                            &svc_pkcs8, &svc_pkcs8_len, svc_hash);
-        if (FAILED(hr))
+        HeapFree(GetProcessHeap(), 0, pfx.pbData);
+        return hr;
+    }
+    else
+    {
+        err_out(L"certutil: the HTTP service is not available; reading the PFX with Wine's own reader.\n");
+        if (opts->password)
+        {
+            if (!wine_import(&pfx, opts->password, &tmp) && !*opts->password) wine_import(&pfx, NULL, &tmp);
+        }
+        else if (!wine_import(&pfx, L"", &tmp) && !wine_import(&pfx, NULL, &tmp))
+        {
+            read_password(typed, ARRAY_SIZE(typed));
+            wine_import(&pfx, typed, &tmp);
+            SecureZeroMemory(typed, sizeof(typed));
+        }
+        if (!tmp.store)
         {
             HeapFree(GetProcessHeap(), 0, pfx.pbData);
-            if (hr == HRESULT_FROM_WIN32(ERROR_SERVICE_NOT_ACTIVE))
-                err_out(L"certutil: Wine could not read the PFX and the HTTP service is not available to.\n");
-            return hr;
+            err_out(L"certutil: the PFX could not be read: a wrong password, or (Wine 8.0 reads RSA keys only) "
+                    L"a key of another kind.\n");
+            return HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD);
         }
-        from_service = TRUE;
+        hr = S_OK;
     }
     HeapFree(GetProcessHeap(), 0, pfx.pbData);
 
