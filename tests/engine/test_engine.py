@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from checks import check, report  # noqa: E402
-from enginectl import (Engine, Image, status_of, free_port, wire_response, IOCTL_QUEUE_INFO,
+from enginectl import (Engine, Image, status_of, free_port, connects, wire_response, IOCTL_QUEUE_INFO,
                        IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION)
 
 BASE = 0x7f0000000000
@@ -348,17 +348,6 @@ def test_no_connection_blocks_others(binary, workdir):
         s.close()
     eng.shutdown()
     resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-
-
-def connects(host, port, family=socket.AF_INET):
-    try:
-        s = socket.socket(family, socket.SOCK_STREAM)
-        s.settimeout(2)
-        s.connect((host, port))
-        s.close()
-        return True
-    except OSError:
-        return False
 
 
 def test_configuration_records(binary, workdir):

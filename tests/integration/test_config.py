@@ -18,21 +18,11 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from checks import check, report  # noqa: E402
 from winenv import Prefix, free_port, wait_port  # noqa: E402
+from enginectl import connects  # noqa: E402
 
 
 def netsh(pfx, *args):
     return pfx.run("netsh", "http", *args)
-
-
-def connects(host, port, family=socket.AF_INET):
-    try:
-        s = socket.socket(family, socket.SOCK_STREAM)
-        s.settimeout(2)
-        s.connect((host, port))
-        s.close()
-        return True
-    except OSError:
-        return False
 
 
 def stop(proc):

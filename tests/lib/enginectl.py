@@ -36,6 +36,18 @@ def status_of(err):
     return {0: 0, 234: 0x80000005, 995: 0xC0000120, 38: 0xC0000011}.get(err, 0xC0070000 | err)
 
 
+def connects(host, port, family=socket.AF_INET):
+    """True if a TCP connection to host:port is accepted."""
+    try:
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.settimeout(2)
+        s.connect((host, port))
+        s.close()
+        return True
+    except OSError:
+        return False
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
