@@ -94,7 +94,7 @@ void hs_conn_close(struct hs_conn *c)
     if (c->dead) return;
     c->dead = 1;
     hs_timer_cancel(eng->loop, &c->timer);
-    hs_ev_del(eng->loop, c->fd);
+    hs_ev_del(eng->loop, c->fd, &c->ev);
     close(c->fd);
     c->fd = -1;
     if (c->req) hs_request_orphan(eng, c->req);

@@ -63,7 +63,7 @@ static void pending_free(struct pending_client *p, int close_fd)
     struct hs_control *c = p->ctl;
 
     hs_timer_cancel(c->eng->loop, &p->timer);
-    hs_ev_del(c->eng->loop, p->fd);
+    hs_ev_del(c->eng->loop, p->fd, &p->ev);
     if (close_fd) close(p->fd);
     hs_list_remove(&p->link);
     c->pending_count--;
@@ -79,7 +79,7 @@ static void update_events(struct hs_control *c)
 static void channel_lost(struct hs_control *c)
 {
     if (c->fd < 0) return;
-    hs_ev_del(c->eng->loop, c->fd);
+    hs_ev_del(c->eng->loop, c->fd, &c->chan_ev);
     close(c->fd);
     c->fd = -1;
     c->h.lost(c->eng);
@@ -265,7 +265,7 @@ static void promote(struct hs_control *c, struct pending_client *p)
     c->fd = p->fd;
     pending_free(p, 0);
     /* only ever one channel: stop listening, drop other candidates */
-    hs_ev_del(c->eng->loop, c->listen_fd);
+    hs_ev_del(c->eng->loop, c->listen_fd, &c->listen_ev);
     close(c->listen_fd);
     c->listen_fd = -1;
     HS_LIST_FOR_EACH_SAFE(cur, next, &c->pending)
@@ -396,8 +396,8 @@ void hs_control_free(struct hs_control *c)
     if (!c) return;
     HS_LIST_FOR_EACH_SAFE(cur, next, &c->pending)
         pending_free(HS_CONTAINER(cur, struct pending_client, link), 1);
-    if (c->listen_fd >= 0) { hs_ev_del(c->eng->loop, c->listen_fd); close(c->listen_fd); }
-    if (c->fd >= 0) { hs_ev_del(c->eng->loop, c->fd); close(c->fd); }
+    if (c->listen_fd >= 0) { hs_ev_del(c->eng->loop, c->listen_fd, &c->listen_ev); close(c->listen_fd); }
+    if (c->fd >= 0) { hs_ev_del(c->eng->loop, c->fd, &c->chan_ev); close(c->fd); }
     memset(c->secret, 0, sizeof(c->secret));
     free(c->in);
     free(c->out);

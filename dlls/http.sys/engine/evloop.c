@@ -11,6 +11,8 @@
 struct hs_evloop
 {
     int epfd;
+    struct epoll_event *batch;       /* events being handled, while in hs_evloop_run_once */
+    int batch_next, batch_len;
     struct hs_timer **heap;          /* 1-based binary min-heap on deadline */
     uint32_t heap_len, heap_cap;
 };
@@ -55,9 +57,13 @@ int hs_ev_mod(struct hs_evloop *loop, int fd, uint32_t events, struct hs_ev_hand
     return epoll_ctl(loop->epfd, EPOLL_CTL_MOD, fd, &ev);
 }
 
-void hs_ev_del(struct hs_evloop *loop, int fd)
+void hs_ev_del(struct hs_evloop *loop, int fd, struct hs_ev_handler *h)
 {
+    int i;
+
     epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+    for (i = loop->batch_next; i < loop->batch_len; i++)
+        if (loop->batch[i].data.ptr == h) loop->batch[i].data.ptr = NULL;
 }
 
 static void heap_set(struct hs_evloop *loop, uint32_t i, struct hs_timer *t)
@@ -154,11 +160,16 @@ int hs_evloop_run_once(struct hs_evloop *loop, int max_wait_ms)
     }
     n = epoll_wait(loop->epfd, events, 64, wait_ms);
     if (n < 0) return errno == EINTR ? 0 : -1;
+    loop->batch = events;
+    loop->batch_len = n;
     for (i = 0; i < n; i++)
     {
         struct hs_ev_handler *h = events[i].data.ptr;
-        h->fn(h, events[i].events);
+        loop->batch_next = i + 1;
+        if (h) h->fn(h, events[i].events);   /* NULL: its owner went away in this batch */
     }
+    loop->batch = NULL;
+    loop->batch_len = loop->batch_next = 0;
     run_due_timers(loop);
     return n;
 }

@@ -29,7 +29,9 @@ struct hs_evloop *hs_evloop_new(void);
 void hs_evloop_free(struct hs_evloop *loop);
 int  hs_ev_add(struct hs_evloop *loop, int fd, uint32_t events, struct hs_ev_handler *h);
 int  hs_ev_mod(struct hs_evloop *loop, int fd, uint32_t events, struct hs_ev_handler *h);
-void hs_ev_del(struct hs_evloop *loop, int fd);
+/* Stops watching fd.  Events for h already fetched in the current batch are
+ * dropped, so h may be freed right after this call. */
+void hs_ev_del(struct hs_evloop *loop, int fd, struct hs_ev_handler *h);
 
 uint64_t hs_now_ms(void);
 void hs_timer_arm(struct hs_evloop *loop, struct hs_timer *t, uint64_t delay_ms);

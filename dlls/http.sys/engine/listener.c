@@ -226,7 +226,7 @@ void hs_listener_reconcile_all(struct hs_engine *eng)
 static void close_listener(struct hs_engine *eng, struct hs_listener *l)
 {
     hs_timer_cancel(eng->loop, &l->pause);
-    hs_ev_del(eng->loop, l->fd);
+    hs_ev_del(eng->loop, l->fd, &l->ev);
     close(l->fd);
     hs_list_remove(&l->link);
     free(l);
