@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#define HS_PROTO_VERSION 1
+#define HS_PROTO_VERSION 2
 
 /* ------------------------------------------------------------------------ */
 /* Installed layout                                                          */
@@ -129,7 +129,37 @@ enum hs_ctl_type
     HS_MSG_SHUTDOWN,     /* D->E  net stop http: finish everything and exit */
     HS_MSG_BYE,          /* E->D  the engine has completed every operation and is exiting */
     HS_MSG_CONFIG,       /* D->E  the configuration records (text) read at driver start */
+    HS_MSG_CERT_REQUEST, /* E->D  hs_msg_cert_request: an SSL binding's certificate is needed */
+    HS_MSG_CERT_REPLY,   /* D->E  hs_msg_cert_reply + the material (HS_CERT_* layout) */
 };
+
+/* The certificate an SSL binding names.  op: the engine's request id,
+ * echoed in the reply. */
+#define HS_CERT_FROM_STORE 0     /* hash + store: LocalMachine\<store> of the prefix */
+#define HS_CERT_FROM_CCS   1     /* host: the central certificate store's <host>.pfx / _.<domain>.pfx */
+struct hs_msg_cert_request
+{
+    uint32_t source;             /* HS_CERT_FROM_* */
+    uint32_t hash_len;           /* 20: SHA-1 thumbprint */
+    uint8_t  hash[32];
+    uint16_t store[128];         /* UTF-16 store name, NUL-terminated; "" = MY */
+    uint16_t host[256];          /* UTF-16 host name (CCS), NUL-terminated */
+};
+
+/* Reply: status (Win32), then on success the material in one of two forms:
+ *   HS_CERT_DER:    u32 cert_len, cert DER; u32 chain_count, then per
+ *                   certificate u32 len, DER (issuers from the prefix's
+ *                   stores, root excluded); u32 key_len, key (PKCS#8 DER).
+ *   HS_CERT_PKCS12: u32 pfx_len, the .pfx file; u32 password_len, password
+ *                   (UTF-8, no NUL). */
+#define HS_CERT_DER    0
+#define HS_CERT_PKCS12 1
+struct hs_msg_cert_reply
+{
+    uint32_t status;
+    uint32_t format;             /* HS_CERT_DER / HS_CERT_PKCS12 */
+};
+#define HS_CERT_MAX (1u << 20)
 
 #define HS_MAX_FRAME (64u << 20)   /* frames above this are a protocol error */
 

@@ -7,11 +7,12 @@ import select
 import socket
 import struct
 import subprocess
+import threading
 import time
 
 HDR = struct.Struct("<IHHQQ")          # length, type, reserved, op, file
 AUTH_MAGIC = 0x53485448
-PROTO_VERSION = 1
+PROTO_VERSION = 2
 MSG_AUTH, MSG_WELCOME, MSG_OPEN, MSG_CLOSE, MSG_IOCTL, MSG_CANCEL, MSG_COMPLETE, MSG_SHUTDOWN, MSG_BYE = range(1, 10)
 
 
@@ -29,6 +30,8 @@ IOCTL_SERVICE_STATE = ctl_code(0x906)
 IOCTL_SET_QUEUE = ctl_code(0x907)
 IOCTL_APPLY_CONFIG = ctl_code(0x909)
 MSG_CONFIG = 10
+MSG_CERT_REQUEST, MSG_CERT_REPLY = 11, 12
+CERT_REQUEST = struct.Struct("<II32s256s512s")   # source, hash_len, hash, store (UTF-16), host (UTF-16)
 
 
 def status_of(err):
@@ -57,7 +60,13 @@ def free_port():
 
 
 class Engine:
-    def __init__(self, binary, rundir, params=(), env=None, config=None):
+    """The engine and the driver's end of its control channel.  A reader
+    thread collects completions and answers certificate requests the way the
+    driver does, from self.certs: {thumbprint bytes or CCS host: material},
+    where material is (cert_der, [chain_der...], pkcs8_der), ("pkcs12", pfx,
+    password) or a Win32 error number."""
+
+    def __init__(self, binary, rundir, params=(), env=None, config=None, certs=None):
         os.makedirs(rundir, mode=0o700, exist_ok=True)
         ready = os.path.join(rundir, "ready")
         if os.path.exists(ready):
@@ -79,10 +88,18 @@ class Engine:
         self.completions = {}
         self.buf = b""
         self.bye = False
+        self.eof = False
+        self.certs = dict(certs or {})
+        self.cert_requests = []          # (source, hash or host, store) in arrival order
+        self.cert_delay = 0.0            # seconds the "driver" takes to answer
+        self.send_lock = threading.Lock()
+        self.cond = threading.Condition()
         typ, _, _, _ = self.read_frame(5)
         assert typ == MSG_WELCOME, typ
         if config is not None:
             self.send(MSG_CONFIG, 0, 0, config.encode())
+        self.reader = threading.Thread(target=self._read_loop, daemon=True)
+        self.reader.start()
 
     def connect(self, secret):
         s = socket.create_connection(("127.0.0.1", self.port))
@@ -90,7 +107,8 @@ class Engine:
         return s
 
     def send(self, typ, op=0, file=0, body=b""):
-        self.sock.sendall(HDR.pack(HDR.size + len(body), typ, 0, op, file) + body)
+        with self.send_lock:
+            self.sock.sendall(HDR.pack(HDR.size + len(body), typ, 0, op, file) + body)
 
     def read_frame(self, timeout):
         deadline = time.time() + timeout
@@ -106,25 +124,64 @@ class Engine:
                 return None, None, None, None
             r, _, _ = select.select([self.sock], [], [], left)
             if r:
-                data = self.sock.recv(1 << 20)
+                try:
+                    data = self.sock.recv(1 << 20)
+                except OSError:
+                    data = b""
                 if not data:
                     return "eof", None, None, None
                 self.buf += data
 
-    def pump(self, timeout=0.0):
-        """Collects completions that arrived; returns False on EOF."""
+    def _read_loop(self):
         while True:
-            typ, op, file, body = self.read_frame(timeout)
+            typ, op, file, body = self.read_frame(3600)
             if typ is None:
-                return True
+                continue
+            with self.cond:
+                if typ == "eof":
+                    self.eof = True
+                elif typ == MSG_COMPLETE:
+                    status, _, info = struct.unpack_from("<IIQ", body)
+                    self.completions[op] = (status, info, body[16:])
+                elif typ == MSG_BYE:
+                    self.bye = True
+                self.cond.notify_all()
             if typ == "eof":
-                return False
-            if typ == MSG_COMPLETE:
-                status, _, info = struct.unpack_from("<IIQ", body)
-                self.completions[op] = (status, info, body[16:])
-            elif typ == MSG_BYE:
-                self.bye = True
-            timeout = 0.0
+                return
+            if typ == MSG_CERT_REQUEST:
+                threading.Thread(target=self._answer_cert, args=(op, body), daemon=True).start()
+
+    def _answer_cert(self, op, body):
+        source, hash_len, hash_, store, host = CERT_REQUEST.unpack_from(body)
+        store = store.decode("utf-16-le").split("\0")[0]
+        host = host.decode("utf-16-le").split("\0")[0]
+        key = host if source == 1 else hash_[:hash_len]
+        self.cert_requests.append((source, key, store))
+        if self.cert_delay:
+            time.sleep(self.cert_delay)
+        material = self.certs.get(key, 2)    # ERROR_FILE_NOT_FOUND
+        if isinstance(material, int):
+            reply = struct.pack("<II", material, 0)
+        elif material[0] == "pkcs12":
+            reply = struct.pack("<II", 0, 1) + struct.pack("<I", len(material[1])) + material[1] + \
+                struct.pack("<I", len(material[2])) + material[2]
+        else:
+            cert, chain, key_der = material
+            reply = struct.pack("<II", 0, 0) + struct.pack("<I", len(cert)) + cert + struct.pack("<I", len(chain))
+            for c in chain:
+                reply += struct.pack("<I", len(c)) + c
+            reply += struct.pack("<I", len(key_der)) + key_der
+        try:
+            self.send(MSG_CERT_REPLY, op, 0, reply)
+        except OSError:
+            pass
+
+    def pump(self, timeout=0.0):
+        """Waits up to timeout for something to arrive; returns False on EOF."""
+        with self.cond:
+            if not self.eof and timeout > 0:
+                self.cond.wait(timeout)
+            return not self.eof
 
     def open(self, file, pid=1234):
         self.send(MSG_OPEN, 0, file, struct.pack("<II", pid, 0))
@@ -143,13 +200,13 @@ class Engine:
 
     def wait(self, op, timeout=5.0):
         deadline = time.time() + timeout
-        while op not in self.completions:
-            left = deadline - time.time()
-            if left <= 0 or not self.pump(min(left, 0.2)):
-                if op in self.completions:
-                    break
-                return None
-        return self.completions.pop(op)
+        with self.cond:
+            while op not in self.completions:
+                left = deadline - time.time()
+                if left <= 0 or self.eof:
+                    return None
+                self.cond.wait(min(left, 0.2))
+            return self.completions.pop(op)
 
     def call(self, file, code, inp=b"", out_size=0, timeout=5.0):
         return self.wait(self.ioctl(file, code, inp, out_size), timeout)
@@ -175,9 +232,9 @@ class Engine:
     def shutdown(self, timeout=5.0):
         self.send(MSG_SHUTDOWN)
         deadline = time.time() + timeout
-        while not self.bye and time.time() < deadline:
-            if not self.pump(0.2):
-                break
+        with self.cond:
+            while not self.bye and not self.eof and time.time() < deadline:
+                self.cond.wait(0.2)
         try:
             return self.proc.wait(max(0.1, deadline - time.time()))
         except subprocess.TimeoutExpired:

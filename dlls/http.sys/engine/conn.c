@@ -17,6 +17,7 @@
 #include "errpage.h"
 #include "wire.h"
 #include "log.h"
+#include "tls.h"
 
 #define READ_CHUNK        16384
 #define BODY_HIGH_WATER   (1u << 20)  /* unread body the engine buffers per request */
@@ -38,15 +39,38 @@ static uint64_t idle_ms(const struct hs_engine *eng)
     return 1000ull * (eng->records.idle_timeout ? eng->records.idle_timeout : DEFAULT_TIMEOUT_S);
 }
 static void process(struct hs_conn *c);
+static void read_input(struct hs_conn *c);
 
 static void update_events(struct hs_conn *c)
 {
     uint32_t ev = EPOLLRDHUP;
+    const struct hs_tls_conn *t = c->tls;
 
     if (c->dead) return;
+    if (t && t->waiting_cert)
+    {
+        /* nothing to do until the certificate comes */
+        hs_ev_mod(c->eng->loop, c->fd, ev, &c->ev);
+        return;
+    }
     if (!c->read_paused && !c->read_eof) ev |= EPOLLIN;
     if (c->out.len > c->out_pos) ev |= EPOLLOUT;
+    if (t && t->read_wants_write) ev |= EPOLLOUT;
+    if (t && t->write_wants_read) ev |= EPOLLIN;
     hs_ev_mod(c->eng->loop, c->fd, ev, &c->ev);
+}
+
+/* The transport: the socket, or TLS over it. */
+static ssize_t conn_recv(struct hs_conn *c, void *buf, size_t len)
+{
+    if (c->tls) return hs_tls_read(c, buf, len);
+    return recv(c->fd, buf, len, 0);
+}
+
+static ssize_t conn_send(struct hs_conn *c, const void *buf, size_t len)
+{
+    if (c->tls) return hs_tls_write(c, buf, len);
+    return send(c->fd, buf, len, MSG_NOSIGNAL);
 }
 
 static void timer_fired(struct hs_timer *t)
@@ -80,6 +104,12 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     len = sizeof(c->remote);
     getpeername(fd, (struct sockaddr *)&c->remote, &len);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (c->secure && hs_tls_conn_start(c))
+    {
+        close(fd);
+        free(c);
+        return;
+    }
     hs_list_add_tail(&eng->conns, &c->link);
     eng->conn_count++;
     hs_ev_add(eng->loop, fd, EPOLLIN | EPOLLRDHUP, &c->ev);
@@ -95,6 +125,8 @@ void hs_conn_close(struct hs_conn *c)
     c->dead = 1;
     hs_timer_cancel(eng->loop, &c->timer);
     hs_ev_del(eng->loop, c->fd, &c->ev);
+    hs_tls_close_notify(c);
+    hs_tls_conn_free(c);
     close(c->fd);
     c->fd = -1;
     if (c->req) hs_request_orphan(eng, c->req);
@@ -124,7 +156,7 @@ static void flush_out(struct hs_conn *c)
 {
     while (c->out_pos < c->out.len)
     {
-        ssize_t n = send(c->fd, c->out.data + c->out_pos, c->out.len - c->out_pos, MSG_NOSIGNAL);
+        ssize_t n = conn_send(c, c->out.data + c->out_pos, c->out.len - c->out_pos);
         if (n < 0)
         {
             if (errno == EINTR) continue;
@@ -142,6 +174,7 @@ static void flush_out(struct hs_conn *c)
         {
             /* Half-close and linger, so that data the client still sends
              * does not turn our close into a reset that loses the response. */
+            hs_tls_close_notify(c);
             shutdown(c->fd, SHUT_WR);
             hs_timer_arm(c->eng->loop, &c->timer, LINGER_MS);
         }
@@ -471,6 +504,7 @@ static void parse_next(struct hs_conn *c)
 
 static void process(struct hs_conn *c)
 {
+again:
     while (!c->dead && !c->closing)
     {
         size_t before = c->in.len;
@@ -498,6 +532,13 @@ static void process(struct hs_conn *c)
      * more than the engine is willing to hold. */
     c->read_paused = (c->req && c->req->body_len >= BODY_HIGH_WATER) ||
                      c->in.len > (size_t)c->eng->cfg.max_request_bytes + 65536;
+    /* bytes OpenSSL already decrypted raise no event of the socket */
+    if (!c->read_paused && !c->read_eof && !c->closing && hs_tls_pending(c))
+    {
+        read_input(c);
+        if (c->dead) return;
+        goto again;
+    }
     if (!c->req && !c->closing)
         hs_timer_arm(c->eng->loop, &c->timer, c->in.len ? header_wait_ms(c->eng) : idle_ms(c->eng));
     update_events(c);
@@ -509,7 +550,7 @@ static void read_input(struct hs_conn *c)
     {
         ssize_t n;
         if (!hs_buf_reserve(&c->in, READ_CHUNK)) { hs_conn_close(c); return; }
-        n = recv(c->fd, c->in.data + c->in.len, c->in.cap - c->in.len, 0);
+        n = conn_recv(c, c->in.data + c->in.len, c->in.cap - c->in.len);
         if (n > 0)
         {
             if (c->closing) continue;          /* lingering: discard */
@@ -538,10 +579,19 @@ static void conn_event(struct hs_ev_handler *h, uint32_t events)
 
     if (c->dead) return;
     if (events & EPOLLERR) { hs_conn_close(c); return; }
-    if (events & EPOLLOUT) flush_out(c);
+    if ((events & EPOLLOUT) || (c->tls && c->tls->write_wants_read && (events & EPOLLIN))) flush_out(c);
     if (c->dead) return;
-    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) read_input(c);
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) || (c->tls && c->tls->read_wants_write && (events & EPOLLOUT)))
+        read_input(c);
     if (c->dead) return;
     if ((events & EPOLLHUP) && !c->req) { hs_conn_close(c); return; }
+    process(c);
+}
+
+void hs_conn_tls_continue(struct hs_conn *c)
+{
+    if (c->dead) return;
+    read_input(c);
+    if (c->dead) return;
     process(c);
 }

@@ -14,6 +14,7 @@ struct hs_conn
     struct hs_ev_handler ev;
     struct hs_engine *eng;
     int secure;                       /* arrived on an https port */
+    struct hs_tls_conn *tls;          /* TLS state, on an https port */
     int fd;
     uint64_t id;
     struct sockaddr_storage local, remote;
@@ -41,6 +42,8 @@ void hs_conn_request_done(struct hs_conn *c, int close_after);
 void hs_conn_resume(struct hs_conn *c);
 void hs_conn_close(struct hs_conn *c);
 void hs_conn_reap_graveyard(struct hs_engine *eng);
+/* The TLS handshake can go on (its certificate arrived). */
+void hs_conn_tls_continue(struct hs_conn *c);
 /* Processes the connections hs_conn_resume scheduled. */
 void hs_conn_run_queue(struct hs_engine *eng);
 

@@ -13,6 +13,7 @@
 
 
 #include "engine.h"
+#include "certs.h"
 #include "control.h"
 #include "queue.h"
 #include "conn.h"
@@ -117,6 +118,7 @@ uint32_t hs_engine_apply_records(struct hs_engine *eng, const char *text, size_t
     TRACE("configuration: %u listen addresses, %u SSL bindings, idle %u s, header wait %u s",
           fresh.listen_count, fresh.ssl_count, fresh.idle_timeout, fresh.header_wait);
     hs_listener_reconcile_all(eng);
+    hs_certs_forget_all(eng);   /* a binding may name another certificate now */
     return 0;
 }
 
@@ -220,6 +222,6 @@ static void on_lost(struct hs_engine *eng)
 
 const struct hs_control_handlers hs_engine_handlers =
 {
-    on_authenticated, on_open, on_close, on_ioctl, on_cancel, on_shutdown, on_config, on_lost
+    on_authenticated, on_open, on_close, on_ioctl, on_cancel, on_shutdown, on_config, hs_certs_on_reply, on_lost
 };
 

@@ -145,6 +145,9 @@ struct hs_engine
     struct hs_ev_handler doorbell_ev;
     int shutting_down;
     int done;
+    struct ssl_ctx_st *tls_ctx;      /* TLS policy shared by https connections (tls.c) */
+    struct hs_list certs;            /* certificates of SSL bindings (certs.c) */
+    uint64_t next_cert_op;
 };
 
 /* engine.c */

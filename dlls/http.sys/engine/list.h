@@ -8,6 +8,8 @@ struct hs_list { struct hs_list *next, *prev; };
 
 #define HS_LIST_INIT(l) { &(l), &(l) }
 #define HS_CONTAINER(ptr, type, field) ((type *)((char *)(ptr) - offsetof(type, field)))
+#define HS_LIST_FOR_EACH(cur, head) \
+    for ((cur) = (head)->next; (cur) != (head); (cur) = (cur)->next)
 #define HS_LIST_FOR_EACH_SAFE(cur, nxt, head) \
     for ((cur) = (head)->next, (nxt) = (cur)->next; (cur) != (head); (cur) = (nxt), (nxt) = (cur)->next)
 

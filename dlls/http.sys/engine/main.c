@@ -13,9 +13,13 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <openssl/err.h>
 #include <openssl/crypto.h>
 
 #include "engine.h"
+#include "certs.h"
+#include "tls.h"
+#include "pkcs12.h"
 #include "control.h"
 #include "queue.h"
 #include "conn.h"
@@ -207,7 +211,13 @@ int main(int argc, char **argv)
     hs_list_init(&eng.pending_ops);
     hs_list_init(&eng.graveyard);
     hs_list_init(&eng.runq);
+    hs_list_init(&eng.certs);
     hs_router_init(&eng.router);
+    if (hs_tls_init(&eng))
+    {
+        ERR("cannot set up TLS: %s", ERR_reason_error_string(ERR_get_error()));
+        return 1;
+    }
     if (!(eng.loop = hs_evloop_new()) || open_doorbell(&eng))
     {
         ERR("cannot set up the event loop: %s", strerror(errno));
@@ -225,6 +235,9 @@ int main(int argc, char **argv)
     unlink(path);
     hs_control_flush(eng.ctl);
     hs_control_free(eng.ctl);
+    hs_certs_forget_all(&eng);
+    hs_tls_free(&eng);
+    hs_pkcs12_cleanup();
     hs_records_free(&eng.records);
     hs_router_free(&eng.router);
     close(eng.doorbell_fd);

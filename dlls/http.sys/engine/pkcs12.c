@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -16,14 +17,24 @@
 #define ERROR_INVALID_PASSWORD  86
 
 /* PFX files made with "-legacy" (RC2, 3DES) need OpenSSL's legacy provider. */
+static OSSL_PROVIDER *legacy_provider, *default_provider;
+
 static void load_providers(void)
 {
     static int done;
     if (done) return;
     done = 1;
-    if (!OSSL_PROVIDER_load(NULL, "legacy")) WARN("OpenSSL's legacy provider is missing: old PFX files will not read");
-    OSSL_PROVIDER_load(NULL, "default");
+    if (!(legacy_provider = OSSL_PROVIDER_load(NULL, "legacy")))
+        WARN("OpenSSL's legacy provider is missing: old PFX files will not read");
+    default_provider = OSSL_PROVIDER_load(NULL, "default");
     ERR_clear_error();
+}
+
+void hs_pkcs12_cleanup(void)
+{
+    if (legacy_provider) OSSL_PROVIDER_unload(legacy_provider);
+    if (default_provider) OSSL_PROVIDER_unload(default_provider);
+    legacy_provider = default_provider = NULL;
 }
 
 static void add_item(struct hs_buf *out, uint8_t type, const void *data, uint32_t len)
@@ -66,49 +77,62 @@ static void add_key(struct hs_buf *out, EVP_PKEY *pkey)
     }
 }
 
-uint32_t hs_pkcs12_read(const uint8_t *in, uint32_t in_len, struct hs_buf *out)
+uint32_t hs_pkcs12_parse(const uint8_t *pfx, size_t len, const char *password, size_t pass_len,
+                         EVP_PKEY **pkey, X509 **cert, STACK_OF(X509) **ca)
 {
-    EVP_PKEY *pkey = NULL;
-    X509 *cert = NULL;
-    STACK_OF(X509) *ca = NULL;
+    char pass[1024];
     PKCS12 *p12;
     BIO *bio;
-    char password[1024];
-    uint32_t pass_len, ret = 0;
-    int i;
+    uint32_t ret = 0;
 
     load_providers();
-    if (in_len < 4) return ERROR_INVALID_DATA;
-    memcpy(&pass_len, in, 4);
-    if (pass_len >= sizeof(password) || pass_len > in_len - 4) return ERROR_INVALID_DATA;
-    memcpy(password, in + 4, pass_len);
-    password[pass_len] = 0;
-    if (!(bio = BIO_new_mem_buf(in + 4 + pass_len, (int)(in_len - 4 - pass_len))))
+    *pkey = NULL;
+    *cert = NULL;
+    *ca = NULL;
+    if (pass_len >= sizeof(pass) || len > INT32_MAX) return ERROR_INVALID_DATA;
+    memcpy(pass, password, pass_len);
+    pass[pass_len] = 0;
+    if (!(bio = BIO_new_mem_buf(pfx, (int)len)))
     {
-        OPENSSL_cleanse(password, sizeof(password));
+        OPENSSL_cleanse(pass, sizeof(pass));
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     p12 = d2i_PKCS12_bio(bio, NULL);
     BIO_free(bio);
     if (!p12) ret = ERROR_INVALID_DATA;
     /* an empty password may have been set as "no password" */
-    else if (!PKCS12_verify_mac(p12, password, (int)pass_len) && !(pass_len == 0 && PKCS12_verify_mac(p12, NULL, 0)))
+    else if (!PKCS12_verify_mac(p12, pass, (int)pass_len) && !(pass_len == 0 && PKCS12_verify_mac(p12, NULL, 0)))
         ret = ERROR_INVALID_PASSWORD;
-    else if (!PKCS12_parse(p12, pass_len || PKCS12_verify_mac(p12, password, 0) ? password : NULL, &pkey, &cert, &ca))
+    else if (!PKCS12_parse(p12, pass_len || PKCS12_verify_mac(p12, pass, 0) ? pass : NULL, pkey, cert, ca))
         ret = ERROR_INVALID_DATA;
-    else
+    OPENSSL_cleanse(pass, sizeof(pass));
+    PKCS12_free(p12);
+    ERR_clear_error();
+    return ret;
+}
+
+uint32_t hs_pkcs12_read(const uint8_t *in, uint32_t in_len, struct hs_buf *out)
+{
+    EVP_PKEY *pkey;
+    X509 *cert;
+    STACK_OF(X509) *ca;
+    uint32_t pass_len, ret;
+    int i;
+
+    if (in_len < 4) return ERROR_INVALID_DATA;
+    memcpy(&pass_len, in, 4);
+    if (pass_len > in_len - 4) return ERROR_INVALID_DATA;
+    ret = hs_pkcs12_parse(in + 4 + pass_len, in_len - 4 - pass_len, (const char *)in + 4, pass_len, &pkey, &cert, &ca);
+    if (!ret)
     {
         if (pkey) add_key(out, pkey);
         if (cert) add_cert(out, HS_P12_CERT, cert);
         for (i = 0; ca && i < sk_X509_num(ca); i++) add_cert(out, HS_P12_CA, sk_X509_value(ca, i));
         if (out->failed) ret = ERROR_NOT_ENOUGH_MEMORY;
     }
-    OPENSSL_cleanse(password, sizeof(password));
     EVP_PKEY_free(pkey);
     X509_free(cert);
     sk_X509_pop_free(ca, X509_free);
-    PKCS12_free(p12);
-    ERR_clear_error();
     return ret;
 }
 

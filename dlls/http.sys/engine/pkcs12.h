@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include "buf.h"
 
 /* Parses the HS_IOCTL_PKCS12 input and appends hs_pkcs12_item records to
@@ -16,5 +18,12 @@
  * wipe (hs_pkcs12_wipe). */
 uint32_t hs_pkcs12_read(const uint8_t *in, uint32_t in_len, struct hs_buf *out);
 void hs_pkcs12_wipe(struct hs_buf *out);
+/* Unloads the providers the reader loaded (at exit). */
+void hs_pkcs12_cleanup(void);
+
+/* Reads a .pfx: the key, its certificate and the other certificates (each
+ * may come back NULL; the caller frees what it gets).  Same errors. */
+uint32_t hs_pkcs12_parse(const uint8_t *pfx, size_t len, const char *password, size_t pass_len,
+                         EVP_PKEY **pkey, X509 **cert, STACK_OF(X509) **ca);
 
 #endif

@@ -18,7 +18,6 @@
 #define ERROR_FILE_NOT_FOUND      2
 #define ERROR_NOT_ENOUGH_MEMORY   8
 #define ERROR_HANDLE_EOF          38
-#define ERROR_NOT_SUPPORTED       50
 #define ERROR_INVALID_PARAMETER   87
 #define ERROR_MORE_DATA           234
 #define ERROR_INVALID_FUNCTION    1
@@ -383,12 +382,6 @@ static void ioctl_add_url(struct hs_engine *eng, struct hs_queue *q, struct hs_o
     uint32_t err;
 
     if ((err = (uint32_t)read_prefix(in, len, &p, &prefix))) goto done;
-    if (prefix.secure)
-    {
-        /* until TLS lands, say so clearly instead of accepting what cannot be served */
-        err = ERROR_NOT_SUPPORTED;
-        goto done;
-    }
     if ((err = (uint32_t)hs_router_add(&eng->router, &prefix, q->id, p.context))) goto done;
     if ((err = hs_listener_ensure(eng, prefix.port, prefix.secure)))
     {

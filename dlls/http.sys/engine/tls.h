@@ -1,0 +1,69 @@
+/*
+ * TLS on https ports, as http.sys does it with Schannel, here with OpenSSL 3.
+ *
+ * One server SSL_CTX carries the policy every connection shares (TLS 1.2
+ * and 1.3 only, no weak suites, the session cache).  The certificate is
+ * chosen per connection, in the ClientHello, by the SSL bindings of the
+ * configuration store in Windows' order (SNI host:port, IP:port,
+ * 0.0.0.0:port / [::]:port, central certificate store); the binding's
+ * DefaultFlags then set the versions, tickets, session ids and client
+ * certificate request for that connection.  With no binding, or a
+ * certificate that cannot be had, the handshake fails with an alert.
+ *
+ * Kernel TLS (EnableKernelSSL=1, the default) is asked for on connections
+ * that can keep every Windows behaviour with it; see tls.c for which and
+ * for what a TLS 1.3 KeyUpdate does then.
+ */
+#ifndef HS_TLS_H
+#define HS_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <openssl/ssl.h>
+
+#include "certs.h"
+
+struct hs_engine;
+struct hs_conn;
+
+#define HS_TLS_MAX_SESSIONS 4           /* sessions one connection can create (TLS 1.3 tickets) */
+
+/* Per-connection TLS state (only https connections have one). */
+struct hs_tls_conn
+{
+    SSL *ssl;
+    struct hs_cert_waiter wait;          /* the certificate is being fetched */
+    struct hs_cert_material *cert;       /* the certificate served */
+    uint32_t binding_flags;              /* the binding's DefaultFlags */
+    uint32_t check_mode;                 /* the binding's DefaultCertCheckMode */
+    char sni[256];                       /* host name the client sent, "" if none */
+    SSL_SESSION *sessions[HS_TLS_MAX_SESSIONS];  /* EnableSslCloseNotify: what to drop without goodbye */
+    unsigned int session_count;
+    unsigned waiting_cert : 1;           /* handshake paused for the certificate */
+    unsigned read_wants_write : 1;       /* SSL_read needs the socket writable */
+    unsigned write_wants_read : 1;       /* SSL_write needs input first */
+    unsigned ktls_tx : 1;                /* the kernel encrypts what we send */
+    unsigned key_update : 1;             /* the client asked for new keys while the kernel sends */
+    unsigned failed : 1;                 /* a fatal TLS error: the session is not kept */
+};
+
+/* The engine-wide context; 0 on success. */
+int  hs_tls_init(struct hs_engine *eng);
+void hs_tls_free(struct hs_engine *eng);
+
+/* A connection accepted on an https port: 0, or -1 (then close it). */
+int  hs_tls_conn_start(struct hs_conn *c);
+/* Reads decrypted bytes: >0, 0 at the end of the stream, -1 with errno
+ * EAGAIN (wait; see the flags) or another errno (the connection is broken). */
+ssize_t hs_tls_read(struct hs_conn *c, void *buf, size_t len);
+ssize_t hs_tls_write(struct hs_conn *c, const void *buf, size_t len);
+/* Decrypted bytes OpenSSL holds that the socket will not signal. */
+int  hs_tls_pending(const struct hs_conn *c);
+/* Sends close_notify where EnableSslCloseNotify asks for it (best effort). */
+void hs_tls_close_notify(struct hs_conn *c);
+/* The connection is closing: keeps or drops its session as
+ * EnableSslCloseNotify says, frees the state. */
+void hs_tls_conn_free(struct hs_conn *c);
+
+#endif

@@ -1,0 +1,420 @@
+#!/usr/bin/env python3
+"""HTTPS in the engine, without Wine: this script plays the driver (and its
+certificate store) on the control channel, and real TLS clients (Python's ssl
+module, openssl s_client) on the https ports.
+
+usage: test_tls.py ENGINE_BINARY WORKDIR
+Prints one line per failed check and ends with "RESULT <passed> <failed>"."""
+
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from checks import check, report  # noqa: E402
+from enginectl import Engine, Image, status_of, free_port, wire_response, IOCTL_SEND  # noqa: E402
+from pki import Pki  # noqa: E402
+
+BASE = 0x7f0000000000
+FLAG_NEGOTIATE_CLIENT_CERT, FLAG_REJECT, FLAG_DISABLE_TLS13 = 0x2, 0x8, 0x40
+FLAG_ENABLE_SESSION_TICKET, FLAG_DISABLE_TLS12, FLAG_DISABLE_SESSION_ID = 0x800, 0x1000, 0x4000
+
+
+def ssl_line(kind, subject, leaf, flags=0, store="MY"):
+    return "ssl %s %s hash=%s store=%s flags=%d checkmode=0 freshness=0 urltimeout=0\n" % (
+        kind, subject, leaf.hash_hex if leaf else "00" * 20, store, flags)
+
+
+def client_context(pki, minimum=None, maximum=None, cert=None, tickets=True):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(pki.root_pem)
+    ctx.check_hostname = False
+    if minimum:
+        ctx.minimum_version = minimum
+    if maximum:
+        ctx.maximum_version = maximum
+    if cert:
+        ctx.load_cert_chain(cert.cert_pem, cert.key_pem)
+    if not tickets:
+        ctx.options |= ssl.OP_NO_TICKET
+    return ctx
+
+
+class Server:
+    """A queue on the engine with https prefixes; answers each request with
+    its path from a thread, so that blocking clients can be used freely."""
+
+    def __init__(self, eng, urls, file=1):
+        self.eng, self.file = eng, file
+        self.images = []
+        eng.open(file)
+        eng.set_queue(file)
+        self.add_results = [eng.add_url(file, u)[0] for u in urls]
+        self.stop = False
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def loop(self):
+        while not self.stop:
+            op = self.eng.receive(self.file, 0, 0, 16384, 1, BASE)
+            res = self.eng.wait(op, 3600)
+            if res is None or res[0] != 0 or self.stop:
+                return
+            img = Image(res[2], BASE)
+            self.images.append(img)
+            body = b"hello " + img.raw_url
+            self.eng.call(self.file, IOCTL_SEND, wire_response(img.request_id, body=body))
+
+
+def https_get(port, ctx, sni=None, path="/", session=None, close="keep", ragged=False):
+    """One GET over a new connection.  Returns a dict: status, body, version,
+    cert (DER of the server certificate), reused, session, eof (how the
+    server ended the connection: 'close_notify', 'ragged' or None), error."""
+    out = {"status": None, "body": b"", "error": None, "eof": None, "reused": False, "session": None}
+    raw = socket.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        s = ctx.wrap_socket(raw, server_hostname=sni, session=session, suppress_ragged_eofs=False)
+    except (ssl.SSLError, OSError) as e:
+        raw.close()
+        out["error"] = e
+        return out
+    out["version"] = s.version()
+    out["cert"] = s.getpeercert(binary_form=True)
+    out["cipher"] = s.cipher()
+    try:
+        s.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: h\r\n" +
+                  (b"Connection: close\r\n" if close == "server" else b"") + b"\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < int(
+                [l for l in data.split(b"\r\n") if l.lower().startswith(b"content-length:")][0].split(b":")[1]):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        head, body = data.split(b"\r\n\r\n", 1)
+        out["status"] = int(head.split()[1])
+        out["body"] = body
+        out["reused"] = s.session_reused
+        if close == "server":
+            try:
+                out["eof"] = "close_notify" if s.recv(100) == b"" else "data"
+            except ssl.SSLEOFError:
+                out["eof"] = "ragged"
+            except (ssl.SSLError, OSError) as e:
+                out["eof"] = repr(e)
+        out["session"] = s.session
+        if close == "client" and not ragged:
+            try:
+                s.unwrap()      # close_notify, and wait for the server's
+            except (ssl.SSLError, OSError):
+                pass
+    except (ssl.SSLError, OSError, IndexError, ValueError) as e:
+        out["error"] = e
+    finally:
+        s.close()
+    return out
+
+
+def s_client(port, args, stdin_text, delay=1.0):
+    """Runs openssl s_client with the given arguments and feeds it text;
+    returns its exit code and everything it printed."""
+    p = subprocess.Popen(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port] + args,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = []
+    reader = threading.Thread(target=lambda: out.append(p.stdout.read()), daemon=True)
+    reader.start()
+    try:
+        for i, chunk in enumerate(stdin_text):
+            time.sleep(0.3 if i else 1.0)   # s_client reads its commands once the handshake is done
+            p.stdin.write(chunk)
+            p.stdin.flush()
+        time.sleep(delay)
+        p.stdin.close()
+    except (BrokenPipeError, ValueError):
+        pass
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    reader.join(5)
+    return p.returncode, (out[0] if out else b"")
+
+
+def start(binary, workdir, name, port, config, certs, params=(), urls=None):
+    eng = Engine(binary, os.path.join(workdir, name), params, config=config, certs=certs)
+    srv = Server(eng, urls or ["https://+:%d/" % port])
+    return eng, srv
+
+
+def finish(eng, srv):
+    srv.stop = True
+    eng.shutdown()
+
+
+def test_basics(binary, workdir, pki):
+    rsa = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
+    port = free_port()
+    eng, srv = start(binary, workdir, "basics", port, ssl_line("ip", "0.0.0.0:%d" % port, rsa),
+                     {rsa.thumbprint: rsa.material()})
+    check(srv.add_results == [0], "an https prefix registers")
+    check(eng.add_url(1, "http://+:%d/x/" % port)[0] == status_of(183),
+          "http on an https port: ERROR_ALREADY_EXISTS")
+    ctx = client_context(pki)
+    ctx.check_hostname = True
+    r = https_get(port, ctx, sni="localhost", path="/a?b")
+    check(r["error"] is None, "handshake and request over TLS (%r)" % r["error"])
+    check(r["status"] == 200 and r["body"] == b"hello /a?b", "the response comes back over TLS")
+    check(r.get("cert") == rsa.cert_der, "the binding's certificate is served")
+    check(r.get("version") == "TLSv1.3", "TLS 1.3 by default (%s)" % r.get("version"))
+    img = srv.images[-1] if srv.images else None
+    check(img is not None and img.full_url.startswith("https://"), "the cooked URL says https")
+    check(eng.cert_requests[:1] == [(0, rsa.thumbprint, "MY")],
+          "the certificate is asked for by thumbprint and store MY (%r)" % eng.cert_requests[:1])
+    # TLS 1.2 works too, and the chain verifies from the root alone: the intermediate was sent
+    r = https_get(port, client_context(pki, maximum=ssl.TLSVersion.TLSv1_2), sni="localhost")
+    check(r["error"] is None and r["version"] == "TLSv1.2", "TLS 1.2 with the chain (%r)" % r["error"])
+    check(r["cipher"] and "GCM" in r["cipher"][0] and r["cipher"][0].startswith("ECDHE"),
+          "TLS 1.2 picks a forward-secret AEAD suite (%r)" % (r["cipher"],))
+    # plain HTTP to the https port is not a request
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        data = s.recv(100)
+    except OSError:
+        data = b""
+    check(not data.startswith(b"HTTP/"), "plain HTTP on an https port gets no HTTP answer")
+    s.close()
+    r = https_get(port, ctx, sni="localhost")
+    check(r["status"] == 200, "the engine serves on after garbage")
+    # old protocol versions and broken suites are refused
+    for args, what in ((["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"], "TLS 1.1"),
+                       (["-tls1", "-cipher", "DEFAULT@SECLEVEL=0"], "TLS 1.0"),
+                       (["-tls1_2", "-cipher", "NULL:eNULL:aNULL@SECLEVEL=0"], "NULL and anonymous suites"),
+                       (["-tls1_2", "-cipher", "RC4:RC2:EXP:DES:3DES:MD5@SECLEVEL=0"], "RC4, RC2, export, DES, 3DES")):
+        code, out = s_client(port, args, [b"Q\n"], 0.2)
+        check(b"Cipher is (NONE)" in out or b"no protocols available" in out or b"no ciphers available" in out
+              or b"alert" in out, "%s is refused" % what)
+    finish(eng, srv)
+
+
+def test_lookup_and_changes(binary, workdir, pki):
+    a = pki.leaf("sni-a", "www.a.test", dns=["www.a.test"])
+    b = pki.leaf("ip-b", "ip.b.test", key="prime256v1", dns=["ip.b.test"])
+    c = pki.leaf("any-c", "any.c.test", key="secp384r1", dns=["any.c.test"])
+    d = pki.leaf("ccs-d", "www.ccs.test", dns=["www.ccs.test"])
+    port = free_port()
+    certs = {a.thumbprint: a.material(), b.thumbprint: b.material(), c.thumbprint: c.material(),
+             "www.ccs.test": ("pkcs12", d.pfx("secret pass"), b"secret pass")}
+    eng, srv = start(binary, workdir, "lookup", port, "", certs)
+    ctx = client_context(pki)
+    r = https_get(port, ctx, sni="www.a.test")
+    check(r["error"] is not None and r["status"] is None, "no binding: the handshake fails (%r)" % r["error"])
+
+    full = (ssl_line("sni", "www.a.test:%d" % port, a) + ssl_line("ip", "127.0.0.1:%d" % port, b) +
+            ssl_line("ip", "0.0.0.0:%d" % port, c) + ssl_line("ccs", "0.0.0.0:%d" % port, None))
+    check(eng.apply_config(1, full)[0] == 0, "bindings added while running")
+    check(https_get(port, ctx, sni="WWW.A.TEST").get("cert") == a.cert_der, "1. SNI host:port first (any case)")
+    check(https_get(port, ctx, sni="other.test").get("cert") == b.cert_der, "2. then IP:port for another name")
+    check(https_get(port, ctx).get("cert") == b.cert_der, "2. IP:port without SNI")
+    eng.apply_config(1, ssl_line("sni", "www.a.test:%d" % port, a) + ssl_line("ip", "0.0.0.0:%d" % port, c) +
+                     ssl_line("ccs", "0.0.0.0:%d" % port, None))
+    r = https_get(port, ctx, sni="other.test")
+    check(r.get("cert") == c.cert_der, "3. then 0.0.0.0:port (ECDSA P-384 served)")
+    eng.apply_config(1, ssl_line("sni", "www.a.test:%d" % port, a) + ssl_line("ccs", "0.0.0.0:%d" % port, None))
+    r = https_get(port, ctx, sni="www.ccs.test")
+    check(r.get("cert") == d.cert_der, "4. then the central certificate store (%r)" % r["error"])
+    check((1, "www.ccs.test", "") in eng.cert_requests, "the CCS file is asked for by host name")
+    r = https_get(port, ctx)
+    check(r["error"] is not None, "CCS without SNI: the handshake fails")
+    r = https_get(port, ctx, sni="nothing.test")
+    check(r["error"] is not None, "CCS with a host that has no file: the handshake fails")
+    # a binding on another port never applies
+    eng.apply_config(1, ssl_line("ip", "0.0.0.0:%d" % (port + 1), a))
+    check(https_get(port, ctx, sni="www.a.test")["error"] is not None, "a binding of another port is not used")
+    # updating the binding to another certificate takes effect for new connections
+    eng.apply_config(1, ssl_line("ip", "0.0.0.0:%d" % port, a))
+    check(https_get(port, ctx).get("cert") == a.cert_der, "binding to certificate A")
+    eng.apply_config(1, ssl_line("ip", "0.0.0.0:%d" % port, b))
+    check(https_get(port, ctx).get("cert") == b.cert_der, "updated to certificate B at once")
+    eng.apply_config(1, "")
+    check(https_get(port, ctx)["error"] is not None, "deleted: handshakes fail at once")
+    finish(eng, srv)
+
+
+def test_flags(binary, workdir, pki):
+    leaf = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
+    port = free_port()
+    eng, srv = start(binary, workdir, "flags", port, "", {leaf.thumbprint: leaf.material()})
+    any_ = "0.0.0.0:%d" % port
+
+    def bind(flags):
+        eng.apply_config(1, ssl_line("ip", any_, leaf, flags))
+
+    bind(FLAG_DISABLE_TLS13)
+    r = https_get(port, client_context(pki))
+    check(r.get("version") == "TLSv1.2", "DISABLE_TLS13: TLS 1.2 is negotiated (%r)" % r.get("version"))
+    check(https_get(port, client_context(pki, minimum=ssl.TLSVersion.TLSv1_3))["error"] is not None,
+          "DISABLE_TLS13: a TLS 1.3-only client fails")
+    bind(FLAG_DISABLE_TLS12)
+    check(https_get(port, client_context(pki)).get("version") == "TLSv1.3", "DISABLE_TLS12: TLS 1.3 works")
+    check(https_get(port, client_context(pki, maximum=ssl.TLSVersion.TLSv1_2))["error"] is not None,
+          "DISABLE_TLS12: a TLS 1.2-only client fails")
+    bind(FLAG_DISABLE_TLS12 | FLAG_DISABLE_TLS13)
+    check(https_get(port, client_context(pki))["error"] is not None, "both versions disabled: nothing works")
+    bind(FLAG_REJECT)
+    check(https_get(port, client_context(pki))["error"] is not None, "REJECT: the handshake fails")
+    bind(0)
+    code, out = s_client(port, ["-tls1_3"], [b"Q\n"], 0.2)
+    check(b"Acceptable client certificate CA names" not in out and b"Client Certificate Types" not in out,
+          "no client certificate is asked for by default")
+    bind(FLAG_NEGOTIATE_CLIENT_CERT)
+    for v in ("-tls1_2", "-tls1_3"):
+        code, out = s_client(port, [v], [b"Q\n"], 0.2)
+        check(b"Client Certificate Types" in out or b"Requested Signature Algorithms" in out,
+              "NEGOTIATE_CLIENT_CERT: the certificate is asked for in the handshake (%s)" % v)
+    client = pki.leaf("client", "Test Client", client=True)
+    r = https_get(port, client_context(pki, cert=client))
+    check(r["status"] == 200, "NEGOTIATE_CLIENT_CERT: a client certificate is accepted (%r)" % r["error"])
+    r = https_get(port, client_context(pki))
+    check(r["status"] == 200, "NEGOTIATE_CLIENT_CERT: a client without one still gets in")
+    finish(eng, srv)
+
+
+def test_sessions(binary, workdir, pki):
+    leaf = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
+    port = free_port()
+    eng, srv = start(binary, workdir, "sessions", port, "", {leaf.thumbprint: leaf.material()})
+
+    def bind(flags):
+        eng.apply_config(1, ssl_line("ip", "0.0.0.0:%d" % port, leaf, flags))
+
+    def resumes(ctx, what):
+        first = https_get(port, ctx)
+        second = https_get(port, ctx, session=first["session"]) if first["session"] else {"reused": False}
+        return first["status"] == 200 and second.get("reused")
+
+    tls12_ids = client_context(pki, maximum=ssl.TLSVersion.TLSv1_2, tickets=False)
+    tls12_tickets = client_context(pki, maximum=ssl.TLSVersion.TLSv1_2)
+    tls13 = client_context(pki, minimum=ssl.TLSVersion.TLSv1_3)
+    bind(0)
+    check(resumes(tls12_ids, ""), "TLS 1.2 resumes by session id")
+    check(resumes(tls13, ""), "TLS 1.3 resumes")
+    bind(FLAG_DISABLE_SESSION_ID)
+    check(not resumes(tls12_ids, ""), "DISABLE_SESSION_ID: TLS 1.2 does not resume by id")
+    check(not resumes(tls12_tickets, ""), "DISABLE_SESSION_ID without tickets: no TLS 1.2 resumption at all")
+    bind(FLAG_DISABLE_SESSION_ID | FLAG_ENABLE_SESSION_TICKET)
+    check(resumes(tls12_tickets, ""), "ENABLE_SESSION_TICKET: TLS 1.2 resumes with a ticket")
+    check(resumes(tls13, ""), "ENABLE_SESSION_TICKET: TLS 1.3 resumes with a ticket")
+    # sessions belong to their binding: another certificate does not resume them
+    bind(0)
+    first = https_get(port, tls12_ids)
+    other = pki.leaf("ip-b", "ip.b.test", key="prime256v1", dns=["ip.b.test"])
+    eng.certs[other.thumbprint] = other.material()
+    eng.apply_config(1, ssl_line("ip", "0.0.0.0:%d" % port, other))
+    second = https_get(port, tls12_ids, session=first["session"])
+    check(second["status"] == 200 and not second["reused"], "a session does not resume on another certificate")
+    # EnableSslCloseNotify off (default): no close_notify from the server, and a
+    # client that just drops the connection can still resume
+    bind(0)
+    for ctx, name in ((tls12_ids, "TLS 1.2"), (tls13, "TLS 1.3")):
+        r = https_get(port, ctx, close="server")
+        check(r["eof"] == "ragged", "%s: without EnableSslCloseNotify the server sends no close_notify (%r)"
+              % (name, r["eof"]))
+        first = https_get(port, ctx, close="client", ragged=True)
+        second = https_get(port, ctx, session=first["session"])
+        check(second.get("reused"), "%s: a client that sent no close_notify resumes (EnableSslCloseNotify=0)" % name)
+    finish(eng, srv)
+
+    port = free_port()
+    eng, srv = start(binary, workdir, "closenotify", port, ssl_line("ip", "0.0.0.0:%d" % port, leaf),
+                     {leaf.thumbprint: leaf.material()}, ["EnableSslCloseNotify:dword=1"])
+    for ctx, name in ((tls12_ids, "TLS 1.2"), (tls13, "TLS 1.3")):
+        r = https_get(port, ctx, close="server")
+        check(r["eof"] == "close_notify", "%s: EnableSslCloseNotify=1: the server sends close_notify (%r)"
+              % (name, r["eof"]))
+        first = https_get(port, ctx, close="client")
+        time.sleep(0.2)
+        second = https_get(port, ctx, session=first["session"])
+        check(second.get("reused"), "%s: a client that sent close_notify resumes" % name)
+        first = https_get(port, ctx, close="client", ragged=True)
+        time.sleep(0.2)
+        second = https_get(port, ctx, session=first["session"])
+        check(second["status"] == 200 and not second.get("reused"),
+              "%s: a client that sent no close_notify does not resume (EnableSslCloseNotify=1)" % name)
+    finish(eng, srv)
+
+
+def test_certificate_fetch(binary, workdir, pki):
+    leaf = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
+    port = free_port()
+    line = ssl_line("ip", "0.0.0.0:%d" % port, leaf, store="WebHosting")
+    eng, srv = start(binary, workdir, "fetch", port, line, {})
+    ctx = client_context(pki)
+    r = https_get(port, ctx)
+    check(r["error"] is not None, "a certificate missing from the store: the handshake fails")
+    check(eng.cert_requests[-1:] == [(0, leaf.thumbprint, "WEBHOSTING")], "the store named by the binding is asked")
+    eng.certs[leaf.thumbprint] = leaf.material()
+    eng.apply_config(1, line)
+    check(https_get(port, ctx)["status"] == 200, "imported, and the binding touched: served at once")
+    # many handshakes waiting for one slow store read: one request, all served
+    eng.apply_config(1, line)
+    eng.cert_delay = 0.7
+    before = len(eng.cert_requests)
+    results = [None] * 6
+    threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, https_get(port, ctx))) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    check(all(r and r["status"] == 200 for r in results), "handshakes wait for the certificate")
+    check(len(eng.cert_requests) - before == 1, "one store read serves them all (%d)" % (len(eng.cert_requests) - before))
+    eng.cert_delay = 0
+    # a wrong key for the certificate is refused, not served
+    other = pki.leaf("any-c", "any.c.test", key="secp384r1", dns=["any.c.test"])
+    eng.certs[leaf.thumbprint] = (leaf.cert_der, [], other.key_pkcs8)
+    eng.apply_config(1, line)
+    check(https_get(port, ctx)["error"] is not None, "a key that is not the certificate's is refused")
+    eng.certs[leaf.thumbprint] = (b"\x30\x03junk", [], b"junk")
+    eng.apply_config(1, line + "\n")
+    check(https_get(port, ctx)["error"] is not None, "malformed material from the store is refused")
+    eng.certs[leaf.thumbprint] = leaf.material()
+    eng.apply_config(1, line)
+    check(https_get(port, ctx)["status"] == 200, "and the engine serves on when it is right again")
+    finish(eng, srv)
+
+
+def test_key_update_user_space(binary, workdir, pki):
+    leaf = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
+    port = free_port()
+    eng, srv = start(binary, workdir, "keyupdate", port, ssl_line("ip", "0.0.0.0:%d" % port, leaf),
+                     {leaf.thumbprint: leaf.material()})
+    for cmd, name in ((b"K\n", "KeyUpdate(update_requested)"), (b"k\n", "KeyUpdate(update_not_requested)")):
+        code, out = s_client(port, ["-tls1_3", "-no_ign_eof"],
+                             [cmd, b"GET /ku HTTP/1.1\r\nHost: x\r\n\r\n"], 1.0)
+        check(b"hello /ku" in out and b"bad record mac" not in out,
+              "%s without kernel TLS: the response arrives intact" % name)
+    finish(eng, srv)
+
+
+def main():
+    binary, workdir = sys.argv[1], sys.argv[2]
+    os.makedirs(workdir, exist_ok=True)
+    pki = Pki(os.path.join(workdir, "pki"))
+    for test in (test_basics, test_lookup_and_changes, test_flags, test_sessions, test_certificate_fetch,
+                 test_key_update_user_space):
+        try:
+            test(binary, workdir, pki)
+        except Exception as e:   # a crash of the script is a failure, not a hang
+            import traceback
+            traceback.print_exc()
+            check(False, "%s raised %r" % (test.__name__, e))
+    return report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
