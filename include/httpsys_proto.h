@@ -152,6 +152,11 @@ struct hs_msg_cert_request
  *                   stores, root excluded); u32 key_len, key (PKCS#8 DER).
  *   HS_CERT_PKCS12: u32 pfx_len, the .pfx file; u32 password_len, password
  *                   (UTF-8, no NUL). */
+/* The driver gets the material from httpapi.dll, loaded into winedevice.exe:
+ *   DWORD WINAPI httpsys_cert_material(const struct hs_msg_cert_request *,
+ *                                      BYTE *out, DWORD cap, DWORD *len)
+ * exported by this ordinal only; it writes hs_msg_cert_reply + material. */
+#define HS_CERT_EXPORT_ORDINAL 200
 #define HS_CERT_DER    0
 #define HS_CERT_PKCS12 1
 struct hs_msg_cert_reply

@@ -64,7 +64,7 @@
 #include "certkey.h"
 
 #define ENCODING (X509_ASN_ENCODING | PKCS_7_ASN_ENCODING)
-#define MAX_CHAIN 8
+#define MAX_CHAIN CERTKEY_MAX_CHAIN
 
 #ifndef STATUS_NOT_SUPPORTED
 #define STATUS_NOT_SUPPORTED ((NTSTATUS)0xc00000bb)
@@ -873,6 +873,7 @@ static DWORD build_chain(PCCERT_CONTEXT leaf, HCERTSTORE own, struct certkey *ou
             {
                 memcpy(p, chain[i]->pbCertEncoded, chain[i]->cbCertEncoded);
                 p += chain[i]->cbCertEncoded;
+                out->chain_sizes[i] = chain[i]->cbCertEncoded;
             }
             out->chain_len = total;
             out->chain_count = count;

@@ -22,10 +22,12 @@ DWORD certkey_check(const WCHAR *store, const BYTE hash[20]);
 /* Exports the certificate (DER), the chain up to (not including) the root from the prefix's CA and
  * intermediate stores ("CA", then "Root" for the root itself is not included), and the private key as a
  * PKCS#8 PrivateKeyInfo DER, for handing to OpenSSL.  Buffers are HeapAlloc'ed; free with certkey_free. */
+#define CERTKEY_MAX_CHAIN 8
 struct certkey
 {
     BYTE *cert;  DWORD cert_len;
     BYTE *chain /* concatenated DER certs */; DWORD chain_len; DWORD chain_count;
+    DWORD chain_sizes[CERTKEY_MAX_CHAIN];     /* the size of each certificate in chain */
     BYTE *key;   DWORD key_len;
 };
 DWORD certkey_export(const WCHAR *store, const BYTE hash[20], struct certkey *out);

@@ -42,6 +42,13 @@ static volatile LONG engine_up;      /* the control channel works */
 static volatile LONG bye_received;
 static PKTHREAD receive_thread;
 static UNICODE_STRING service_key;   /* our registry path, for reading the store again */
+static volatile LONG cert_workers;   /* certificate reads in progress */
+
+struct cert_job
+{
+    uint64_t op;
+    struct hs_msg_cert_request req;
+};
 
 /* ------------------------------------------------------------------------ */
 /* services for link.c                                                       */
@@ -129,6 +136,8 @@ static void WINAPI cancel_irp(DEVICE_OBJECT *device, IRP *irp)
     }
 }
 
+static void start_cert_job(uint64_t op, const uint8_t *body, uint32_t len);
+
 /* Called on the receive thread for every frame from the engine. */
 void link_on_frame(const struct hs_msg_header *hdr, const uint8_t *body, uint32_t len)
 {
@@ -139,6 +148,7 @@ void link_on_frame(const struct hs_msg_header *hdr, const uint8_t *body, uint32_
     uint32_t data_len;
 
     if (hdr->type == HS_MSG_BYE) { bye_received = 1; return; }
+    if (hdr->type == HS_MSG_CERT_REQUEST) { start_cert_job(hdr->op, body, len); return; }
     if (hdr->type != HS_MSG_COMPLETE || len < sizeof(*msg)) return;
     if (!(p = take_pending(hdr->op))) return;   /* cancelled and completed already */
     stack = IoGetCurrentIrpStackLocation(p->irp);
@@ -148,6 +158,53 @@ void link_on_frame(const struct hs_msg_header *hdr, const uint8_t *body, uint32_
     if (data_len) memcpy(p->irp->AssociatedIrp.SystemBuffer, body + sizeof(*msg), data_len);
     finish_irp(p->irp, (NTSTATUS)msg->status, (ULONG_PTR)msg->information);
     link_free(p);
+}
+
+/* Reads a certificate for the engine, off the receive thread: the store can
+ * be slow, and completions must keep flowing meanwhile. */
+static void WINAPI cert_main(void *arg)
+{
+    struct cert_job *job = arg;
+    struct hs_msg_cert_reply failed = { 8 /* ERROR_NOT_ENOUGH_MEMORY */, 0 };
+    uint8_t *reply = NULL;
+    uint32_t len = 0;
+
+    if (link_cert_material(&job->req, &reply, &len))
+        link_send(HS_MSG_CERT_REPLY, job->op, 0, &failed, sizeof(failed), NULL, 0);
+    else
+    {
+        link_send(HS_MSG_CERT_REPLY, job->op, 0, reply, len, NULL, 0);
+        RtlSecureZeroMemory(reply, len);
+        link_free(reply);
+    }
+    link_free(job);
+    InterlockedDecrement(&cert_workers);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+static void start_cert_job(uint64_t op, const uint8_t *body, uint32_t len)
+{
+    struct hs_msg_cert_reply failed = { 8 /* ERROR_NOT_ENOUGH_MEMORY */, 0 };
+    struct cert_job *job;
+    HANDLE thread;
+
+    if (len < sizeof(job->req)) return;
+    if (!(job = link_alloc(sizeof(*job))))
+    {
+        link_send(HS_MSG_CERT_REPLY, op, 0, &failed, sizeof(failed), NULL, 0);
+        return;
+    }
+    job->op = op;
+    memcpy(&job->req, body, sizeof(job->req));
+    InterlockedIncrement(&cert_workers);
+    if (PsCreateSystemThread(&thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, cert_main, job))
+    {
+        InterlockedDecrement(&cert_workers);
+        link_free(job);
+        link_send(HS_MSG_CERT_REPLY, op, 0, &failed, sizeof(failed), NULL, 0);
+        return;
+    }
+    ZwClose(thread);
 }
 
 static void WINAPI receive_main(void *arg)
@@ -414,6 +471,8 @@ static void stop_engine(void)
         receive_thread = NULL;
     }
     fail_all_pending(STATUS_CANCELLED);
+    /* certificate readers run our code: wait for them before unloading */
+    for (waited = 0; waited < 10000 && cert_workers; waited += 10) link_sleep_ms(10);
 }
 
 static void WINAPI driver_unload(DRIVER_OBJECT *driver)

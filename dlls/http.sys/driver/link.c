@@ -83,6 +83,62 @@ int link_unix_path(const uint16_t *nt_path, char *out, size_t cap, int may_not_e
     return status ? -1 : 0;
 }
 
+/* httpapi.dll's certificate reader (certexport.c), loaded into this
+ * process the first time a certificate is needed. */
+typedef DWORD (WINAPI *cert_material_fn)(const struct hs_msg_cert_request *req, BYTE *out, DWORD cap, DWORD *len);
+
+static cert_material_fn cert_reader(void)
+{
+    static cert_material_fn reader;
+    static const WCHAR path[] = L"C:\\windows\\system32\\httpapi.dll";
+    NTSTATUS (WINAPI *load)(const WCHAR *, DWORD, const UNICODE_STRING *, HMODULE *) = ntdll_export("LdrLoadDll");
+    NTSTATUS (WINAPI *get_proc)(HMODULE, const ANSI_STRING *, ULONG, void **) = ntdll_export("LdrGetProcedureAddress");
+    UNICODE_STRING name;
+    HMODULE module;
+    void *proc = NULL;
+
+    if (reader) return reader;
+    if (!load || !get_proc) return NULL;
+    name.Buffer = (WCHAR *)path;
+    name.Length = sizeof(path) - sizeof(WCHAR);
+    name.MaximumLength = sizeof(path);
+    if (load(NULL, 0, &name, &module) || get_proc(module, NULL, HS_CERT_EXPORT_ORDINAL, &proc) || !proc)
+    {
+        link_log("httpapi.dll cannot be loaded to read certificates");
+        return NULL;
+    }
+    reader = (cert_material_fn)proc;
+    return reader;
+}
+
+int link_cert_material(const struct hs_msg_cert_request *req, uint8_t **out, uint32_t *out_len)
+{
+    cert_material_fn reader = cert_reader();
+    DWORD cap = 16384, len = 0, err;
+    uint8_t *buf;
+
+    *out = NULL;
+    *out_len = 0;
+    if (!reader) return -1;
+    for (;;)
+    {
+        if (!(buf = link_alloc(cap))) return -1;
+        err = reader(req, buf, cap, &len);
+        if (err != ERROR_MORE_DATA || len <= cap || len > HS_CERT_MAX + 65536) break;
+        link_free(buf);
+        cap = len;
+    }
+    if (err)
+    {
+        SecureZeroMemory(buf, cap);
+        link_free(buf);
+        return -1;
+    }
+    *out = buf;
+    *out_len = len;
+    return 0;
+}
+
 int link_spawn(char *const argv[])
 {
     NTSTATUS (CDECL *spawn)(char *const *, int) = ntdll_export("__wine_unix_spawnvp");

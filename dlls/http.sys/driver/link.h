@@ -18,6 +18,10 @@
 int  link_unix_path(const uint16_t *nt_path, char *out, size_t cap, int may_not_exist);
 /* Starts the engine as a Unix process with argv; 0 on success. */
 int  link_spawn(char *const argv[]);
+/* The HS_MSG_CERT_REPLY body for a certificate request, read through
+ * httpapi.dll (link_alloc'ed, holds key material: wipe before freeing);
+ * 0 on success. */
+int  link_cert_material(const struct hs_msg_cert_request *req, uint8_t **out, uint32_t *len);
 /* Connects to the engine's port and presents the secret; 0 on success. */
 int  link_connect(uint16_t port, const uint8_t secret[HS_SECRET_BYTES]);
 /* Sends one frame (thread-safe); 0 on success. */
