@@ -59,6 +59,18 @@
                                                        out: hs_pkcs12_item records (certutil's reader for
                                                        what Wine's PFXImportCertStore cannot read) */
 
+#define HS_IOCTL_REQUEST_PROPERTY HS_CTL_CODE(0x90b) /* in: hs_property_params; out: the property's
+                                                       structure (info: its size, also with MORE_DATA) */
+
+#define HS_PROPERTY_SNI             4   /* HttpRequestPropertySni */
+#define HS_PROPERTY_TLS_CIPHER_INFO 14  /* HttpRequestPropertyTlsCipherInfo */
+struct hs_property_params
+{
+    uint64_t request_id;
+    uint32_t property;           /* HTTP_REQUEST_PROPERTY */
+    uint32_t reserved;
+};
+
 /* HS_IOCTL_PKCS12 output: records one after another, each 4-byte aligned */
 struct hs_pkcs12_item
 {
@@ -267,10 +279,24 @@ struct hs_wire_request
     uint32_t unknown_count;
     uint32_t unknown_off;          /* array of unknown_count pairs {name, value} of hs_str */
     struct hs_str body;            /* entity body bytes that came with the request */
-    uint32_t reserved[4];
+    uint32_t ssl_off;              /* struct hs_wire_ssl (8-aligned) when HS_REQ_SECURE, else 0 */
+    uint32_t reserved[3];
 };
 
-/* hs_wire_response.kind */
+/* What HTTP_REQUEST.pSslInfo and the SslProtocol request info say. */
+struct hs_wire_ssl
+{
+    uint16_t server_cert_key_size;     /* bits of the server certificate's public key */
+    uint16_t connection_key_size;      /* bits of the symmetric key */
+    uint32_t client_cert_negotiated;   /* SslClientCertNegotiated */
+    struct hs_str issuer, subject;     /* the server certificate's names (CertNameToStr form) */
+    struct hs_str client_cert;         /* DER of the client's certificate; len 0: none */
+    uint32_t client_cert_flags;        /* HTTP_SSL_CLIENT_CERT_INFO.CertFlags */
+    /* HTTP_SSL_PROTOCOL_INFO */
+    uint32_t protocol;                 /* SP_PROT_TLS1_2_SERVER, SP_PROT_TLS1_3_SERVER */
+    uint32_t cipher_type, cipher_strength, hash_type, hash_strength, key_exchange_type, key_exchange_strength;
+    uint32_t reserved;
+};
 #define HS_RESP_HEADERS 1  /* HttpSendHttpResponse */
 #define HS_RESP_ENTITY  2  /* HttpSendResponseEntityBody */
 

@@ -67,10 +67,6 @@ ULONG WINAPI HttpGetExtension(HTTPAPI_VERSION version, ULONG extension, void *bu
 ULONG WINAPI HttpPrepareUrl(void *reserved, ULONG flags, const WCHAR *url, WCHAR **prepared)
 { NOT_YET("HttpPrepareUrl"); }
 
-ULONG WINAPI HttpQueryRequestProperty(HANDLE h, HTTP_REQUEST_ID id, ULONG property, void *qualifier, ULONG qualifier_size,
-                                      void *output, ULONG output_size, ULONG *bytes, OVERLAPPED *ovl)
-{ NOT_YET("HttpQueryRequestProperty"); }
-
 ULONG WINAPI HttpQueryRequestQueueProperty(HANDLE h, HTTP_SERVER_PROPERTY property, void *buffer, ULONG len,
                                            ULONG reserved, ULONG *ret_len, void *reserved2)
 { NOT_YET("HttpQueryRequestQueueProperty"); }

@@ -9,6 +9,7 @@ Prints one line per failed check and ends with "RESULT <passed> <failed>"."""
 import os
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import threading
@@ -16,10 +17,11 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from checks import check, report  # noqa: E402
-from enginectl import Engine, Image, status_of, free_port, wire_response, IOCTL_SEND  # noqa: E402
+from enginectl import Engine, Image, status_of, free_port, wire_response, IOCTL_SEND, ctl_code  # noqa: E402
 from pki import Pki  # noqa: E402
 
 BASE = 0x7f0000000000
+IOCTL_REQUEST_PROPERTY = ctl_code(0x90b)
 FLAG_NEGOTIATE_CLIENT_CERT, FLAG_REJECT, FLAG_DISABLE_TLS13 = 0x2, 0x8, 0x40
 FLAG_ENABLE_SESSION_TICKET, FLAG_DISABLE_TLS12, FLAG_DISABLE_SESSION_ID = 0x800, 0x1000, 0x4000
 
@@ -48,11 +50,12 @@ class Server:
     """A queue on the engine with https prefixes; answers each request with
     its path from a thread, so that blocking clients can be used freely."""
 
-    def __init__(self, eng, urls, file=1):
-        self.eng, self.file = eng, file
+    def __init__(self, eng, urls, file=1, image=1):
+        self.eng, self.file, self.image = eng, file, image
         self.images = []
+        self.on_request = None       # called with each image before the answer
         eng.open(file)
-        eng.set_queue(file)
+        eng.set_queue(file, image)
         self.add_results = [eng.add_url(file, u)[0] for u in urls]
         self.stop = False
         self.thread = threading.Thread(target=self.loop, daemon=True)
@@ -60,12 +63,14 @@ class Server:
 
     def loop(self):
         while not self.stop:
-            op = self.eng.receive(self.file, 0, 0, 16384, 1, BASE)
+            op = self.eng.receive(self.file, 0, 0, 16384, self.image, BASE)
             res = self.eng.wait(op, 3600)
             if res is None or res[0] != 0 or self.stop:
                 return
             img = Image(res[2], BASE)
             self.images.append(img)
+            if self.on_request:
+                self.on_request(img)
             body = b"hello " + img.raw_url
             self.eng.call(self.file, IOCTL_SEND, wire_response(img.request_id, body=body))
 
@@ -145,9 +150,9 @@ def s_client(port, args, stdin_text, delay=1.0):
     return p.returncode, (out[0] if out else b"")
 
 
-def start(binary, workdir, name, port, config, certs, params=(), urls=None):
+def start(binary, workdir, name, port, config, certs, params=(), urls=None, image=1):
     eng = Engine(binary, os.path.join(workdir, name), params, config=config, certs=certs)
-    srv = Server(eng, urls or ["https://+:%d/" % port])
+    srv = Server(eng, urls or ["https://+:%d/" % port], image=image)
     return eng, srv
 
 
@@ -166,6 +171,29 @@ def test_basics(binary, workdir, pki):
           "http on an https port: ERROR_ALREADY_EXISTS")
     ctx = client_context(pki)
     ctx.check_hostname = True
+    props = {}
+
+    def query(img):
+        for prop, size in ((4, 516), (14, 680), (1, 100)):
+            props[prop] = eng.call(1, IOCTL_REQUEST_PROPERTY, struct.pack("<QII", img.request_id, prop, 0), size)
+        props["small"] = eng.call(1, IOCTL_REQUEST_PROPERTY, struct.pack("<QII", img.request_id, 4, 0), 10)
+    srv.on_request = query
+    r = https_get(port, ctx, sni="localhost", path="/a?b")
+    srv.on_request = None
+    st, info, data = props.get(4) or (None, 0, b"")
+    check(st == 0 and info == 516 and data[:18].decode("utf-16-le") == "localhost" and
+          struct.unpack_from("<I", data, 512)[0] == 1, "property Sni: the host name and SNI_USED")
+    st, info, data = props.get(14) or (None, 0, b"")
+    check(st == 0 and info == 680 and struct.unpack_from("<4I", data) == (1, 0x0304, 0x1302, 0x1302),
+          "property TlsCipherInfo: version 1, TLS 1.3, TLS_AES_256_GCM_SHA384 (%r)" % (data[:16],))
+    check(data[16:60].decode("utf-16-le").rstrip("\0") == "TLS_AES_256_GCM_SHA384", "the suite's name")
+    check(data[144:150].decode("utf-16-le") == "AES" and struct.unpack_from("<I", data, 272)[0] == 256,
+          "cipher AES, 256 bits")
+    check(data[548:554].decode("utf-16-le") == "RSA", "certificate RSA")
+    st, info, _ = props.get("small") or (None, 0, b"")
+    check(st == status_of(234) and info == 516, "a small buffer: ERROR_MORE_DATA with the size (%r)" % (st,))
+    st, _, _ = props.get(1) or (None, 0, b"")
+    check(st == status_of(1), "a property the engine does not have: ERROR_INVALID_FUNCTION")
     r = https_get(port, ctx, sni="localhost", path="/a?b")
     check(r["error"] is None, "handshake and request over TLS (%r)" % r["error"])
     check(r["status"] == 200 and r["body"] == b"hello /a?b", "the response comes back over TLS")
@@ -173,6 +201,20 @@ def test_basics(binary, workdir, pki):
     check(r.get("version") == "TLSv1.3", "TLS 1.3 by default (%s)" % r.get("version"))
     img = srv.images[-1] if srv.images else None
     check(img is not None and img.full_url.startswith("https://"), "the cooked URL says https")
+    info = img.ssl_info() if img else None
+    check(info is not None, "HTTP_REQUEST.pSslInfo is set on an https request")
+    if info:
+        check(info["server_cert_key_size"] == 2048, "ServerCertKeySize is the certificate's 2048 bits (%r)"
+              % info["server_cert_key_size"])
+        check(info["connection_key_size"] == 256, "ConnectionKeySize 256 for TLS_AES_256_GCM_SHA384 (%r)"
+              % info["connection_key_size"])
+        check(info["subject"] == b"C=US, S=Test State, O=httpsys tests, CN=localhost",
+              "pServerCertSubject as CertNameToStr writes it (%r)" % info["subject"])
+        check(info["issuer"] == b"C=US, O=httpsys tests, CN=httpsys Test Intermediate CA",
+              "pServerCertIssuer (%r)" % info["issuer"])
+        check(info["issuer_nul"] == 0, "the names are NUL-terminated")
+        check(info["negotiated"] == 0 and info["client_cert"] is None, "no client certificate: none negotiated")
+    check(img is not None and img.connection_id != 0, "the connection id is set")
     check(eng.cert_requests[:1] == [(0, rsa.thumbprint, "MY")],
           "the certificate is asked for by thumbprint and store MY (%r)" % eng.cert_requests[:1])
     # TLS 1.2 works too, and the chain verifies from the root alone: the intermediate was sent
@@ -249,7 +291,7 @@ def test_lookup_and_changes(binary, workdir, pki):
 def test_flags(binary, workdir, pki):
     leaf = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
     port = free_port()
-    eng, srv = start(binary, workdir, "flags", port, "", {leaf.thumbprint: leaf.material()})
+    eng, srv = start(binary, workdir, "flags", port, "", {leaf.thumbprint: leaf.material()}, image=2)
     any_ = "0.0.0.0:%d" % port
 
     def bind(flags):
@@ -280,6 +322,21 @@ def test_flags(binary, workdir, pki):
     client = pki.leaf("client", "Test Client", client=True)
     r = https_get(port, client_context(pki, cert=client))
     check(r["status"] == 200, "NEGOTIATE_CLIENT_CERT: a client certificate is accepted (%r)" % r["error"])
+    info = srv.images[-1].ssl_info() if srv.images else None
+    check(info and info["negotiated"] == 1, "SslClientCertNegotiated is set")
+    check(info and info["client_cert"] == client.cert_der, "pClientCertInfo carries the client's certificate")
+    ri = srv.images[-1].request_info()
+    check(len(ri) == 1 and ri[0][0] == 2 and len(ri[0][1]) == 28, "V2: one SslProtocol request info (%r)" % ri)
+    if ri:
+        proto = struct.unpack("<7I", ri[0][1])
+        check(proto[0] == 0x1000, "HTTP_SSL_PROTOCOL_INFO.Protocol is SP_PROT_TLS1_3_SERVER (%#x)" % proto[0])
+        check(proto[1] == 0x6610 and proto[2] == 256, "CipherType CALG_AES_256, strength 256 (%r)" % (proto[1:3],))
+        check(proto[3] == 0x800d and proto[4] == 384, "HashType CALG_SHA_384 (%r)" % (proto[3:5],))
+        check(proto[5] == 0xae06 and proto[6] in (255, 256), "KeyExchange ECDHE (%r)" % (proto[5:7],))
+    r = https_get(port, client_context(pki, maximum=ssl.TLSVersion.TLSv1_2, cert=client))
+    ri = srv.images[-1].request_info()
+    proto = struct.unpack("<7I", ri[0][1]) if ri else (0,) * 7
+    check(proto[0] == 0x400, "TLS 1.2: SP_PROT_TLS1_2_SERVER (%#x)" % proto[0])
     r = https_get(port, client_context(pki))
     check(r["status"] == 200, "NEGOTIATE_CLIENT_CERT: a client without one still gets in")
     finish(eng, srv)

@@ -342,3 +342,31 @@ class Image:
         chunk = self.ptr(824)
         _, _, buf, length = struct.unpack_from("<IIQI", self.data, chunk)
         return self.data[buf - self.base:buf - self.base + length]
+
+    def ssl_info(self):
+        """HTTP_SSL_INFO as a dict, or None when pSslInfo is NULL."""
+        at = self.ptr(840)
+        if at is None:
+            return None
+        key, conn_key, isz, ssz = struct.unpack_from("<HHII", self.data, at)
+        issuer, subject, cert_info = struct.unpack_from("<QQQ", self.data, at + 16)
+        negotiated = self.u32(at + 40)
+        out = {"server_cert_key_size": key, "connection_key_size": conn_key,
+               "issuer": self.data[issuer - self.base:issuer - self.base + isz],
+               "subject": self.data[subject - self.base:subject - self.base + ssz],
+               "issuer_nul": self.data[issuer - self.base + isz], "negotiated": negotiated, "client_cert": None}
+        if cert_info:
+            ci = cert_info - self.base
+            flags, size, enc = struct.unpack_from("<IIQ", self.data, ci)
+            out["client_cert"] = self.data[enc - self.base:enc - self.base + size]
+            out["client_cert_flags"] = flags
+        return out
+
+    def request_info(self):
+        """HTTP_REQUEST_V2's RequestInfo array: [(type, bytes of pInfo)]."""
+        count, arr = self.u16(848), self.ptr(856)
+        out = []
+        for i in range(count):
+            typ, length, info = struct.unpack_from("<IIQ", self.data, arr + 16 * i)
+            out.append((typ, self.data[info - self.base:info - self.base + length]))
+        return out

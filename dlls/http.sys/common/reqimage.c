@@ -37,7 +37,30 @@ struct img_request
     uint64_t request_info;
 };
 
+struct img_ssl_info
+{
+    uint16_t server_cert_key_size, connection_key_size;
+    uint32_t issuer_size, subject_size, pad;
+    uint64_t issuer, subject, client_cert_info;
+    uint32_t client_cert_negotiated, pad2;
+};
+struct img_client_cert_info
+{
+    uint32_t cert_flags, cert_encoded_size;
+    uint64_t cert_encoded, token;
+    uint8_t denied_by_mapper, pad[7];
+};
+struct img_request_info { uint32_t type, length; uint64_t info; };
+struct img_ssl_protocol_info
+{
+    uint32_t protocol, cipher_type, cipher_strength, hash_type, hash_strength, key_exchange_type, key_exchange_strength;
+};
+
 _Static_assert(sizeof(struct img_request) == HS_IMAGE_V2_SIZE, "HTTP_REQUEST_V2 layout");
+_Static_assert(sizeof(struct img_ssl_info) == 48, "HTTP_SSL_INFO layout");
+_Static_assert(sizeof(struct img_client_cert_info) == 32, "HTTP_SSL_CLIENT_CERT_INFO layout");
+_Static_assert(sizeof(struct img_request_info) == 16, "HTTP_REQUEST_INFO layout");
+_Static_assert(sizeof(struct img_ssl_protocol_info) == 28, "HTTP_SSL_PROTOCOL_INFO layout");
 _Static_assert(offsetof(struct img_request, request_info_count) == HS_IMAGE_V1_SIZE, "HTTP_REQUEST_V1 layout");
 _Static_assert(offsetof(struct img_request, request_id) == HS_IMAGE_REQUEST_ID_OFFSET, "RequestId offset");
 _Static_assert(sizeof(struct img_unknown_header) == 24, "HTTP_UNKNOWN_HEADER layout");
@@ -46,6 +69,7 @@ _Static_assert(sizeof(struct img_data_chunk) == 32, "HTTP_DATA_CHUNK layout");
 #define HTTP_RECEIVE_REQUEST_FLAG_COPY_BODY 1
 #define HTTP_REQUEST_FLAG_MORE_ENTITY_BODY_EXISTS 1
 #define HTTP_VERB_UNKNOWN 1
+#define HTTP_REQUEST_INFO_TYPE_SSL_PROTOCOL 2
 
 static int str_ok(const struct hs_str *s, uint32_t size)
 {
@@ -76,6 +100,12 @@ int hs_wire_request_valid(const struct hs_wire_request *w, uint32_t size)
     for (i = 0; i < w->unknown_count * 2; i++)
         if (!str_ok(&pairs[i], size) || pairs[i].len > 0xfffe) return 0;
     if (w->body.off > size || w->body.len > size - w->body.off) return 0;
+    if (w->ssl_off)
+    {
+        const struct hs_wire_ssl *ssl = (const struct hs_wire_ssl *)((const uint8_t *)w + w->ssl_off);
+        if (w->ssl_off & 7 || w->ssl_off > size || sizeof(*ssl) > size - w->ssl_off) return 0;
+        if (!str_ok(&ssl->issuer, size) || !str_ok(&ssl->subject, size) || !str_ok(&ssl->client_cert, size)) return 0;
+    }
     return 1;
 }
 
@@ -187,6 +217,51 @@ void hs_image_build(const struct hs_wire_request *w, uint32_t wire_size, uint32_
         if (!known_present(w, (int)i)) continue;
         req.known[i].len = (uint16_t)w->known[i].len;
         req.known[i].value = put_str(&l, blob, &w->known[i], 1, 1);
+    }
+
+    if (w->ssl_off)
+    {
+        const struct hs_wire_ssl *ssl = (const struct hs_wire_ssl *)(blob + w->ssl_off);
+        struct img_ssl_info info;
+        uint32_t info_at = take(&l, sizeof(info), 8);
+
+        memset(&info, 0, sizeof(info));
+        info.server_cert_key_size = ssl->server_cert_key_size;
+        info.connection_key_size = ssl->connection_key_size;
+        info.issuer_size = ssl->issuer.len;
+        info.subject_size = ssl->subject.len;
+        info.issuer = put_str(&l, blob, &ssl->issuer, 1, 1);
+        info.subject = put_str(&l, blob, &ssl->subject, 1, 1);
+        info.client_cert_negotiated = ssl->client_cert_negotiated;
+        if (ssl->client_cert.len)
+        {
+            struct img_client_cert_info cert;
+            uint32_t cert_at = take(&l, sizeof(cert), 8);
+            memset(&cert, 0, sizeof(cert));
+            cert.cert_flags = ssl->client_cert_flags;
+            cert.cert_encoded_size = ssl->client_cert.len;
+            cert.cert_encoded = put_str(&l, blob, &ssl->client_cert, 1, 0);
+            if (l.fits) memcpy(out + cert_at, &cert, sizeof(cert));
+            info.client_cert_info = l.base + cert_at;
+        }
+        if (l.fits) memcpy(out + info_at, &info, sizeof(info));
+        req.ssl_info = l.base + info_at;
+        if (image != HS_IMAGE_V1)
+        {
+            struct img_request_info ri = { HTTP_REQUEST_INFO_TYPE_SSL_PROTOCOL, sizeof(struct img_ssl_protocol_info), 0 };
+            struct img_ssl_protocol_info proto = { ssl->protocol, ssl->cipher_type, ssl->cipher_strength,
+                                                   ssl->hash_type, ssl->hash_strength, ssl->key_exchange_type,
+                                                   ssl->key_exchange_strength };
+            uint32_t ri_at = take(&l, sizeof(ri), 8), proto_at = take(&l, sizeof(proto), 8);
+            ri.info = l.base + proto_at;
+            if (l.fits)
+            {
+                memcpy(out + ri_at, &ri, sizeof(ri));
+                memcpy(out + proto_at, &proto, sizeof(proto));
+            }
+            req.request_info_count = 1;
+            req.request_info = l.base + ri_at;
+        }
     }
 
     res->needed = l.used;

@@ -18,6 +18,7 @@
 #include "wire.h"
 #include "log.h"
 #include "tls.h"
+#include "tlsinfo.h"
 
 #define READ_CHUNK        16384
 #define BODY_HIGH_WATER   (1u << 20)  /* unread body the engine buffers per request */
@@ -375,6 +376,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     struct hs_cooked cooked;
     struct hs_route_result route;
     struct hs_wire_input wi;
+    struct hs_wire_ssl_input ssl_info;
     struct hs_buf wire = { 0 };
     struct hs_request *req;
     struct hs_queue *q = NULL;
@@ -442,6 +444,11 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     wi.url_context = route.context;
     wi.bytes_received = hp->head_len;
     wi.flags = c->secure ? HS_REQ_SECURE : 0;
+    if (c->tls)
+    {
+        hs_tls_request_info(c, &ssl_info);
+        wi.ssl = &ssl_info;
+    }
     err = hs_wire_build_request(&wi, &wire);
     hs_cooked_free(&cooked);
     if (err)

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 
 #include "queue.h"
+#include "tlsinfo.h"
 #include "request.h"
 #include "conn.h"
 #include "shmq.h"
@@ -537,6 +538,43 @@ static void ioctl_service_state(struct hs_engine *eng, struct hs_op *op)
     hs_buf_free(&out);
 }
 
+/* HttpQueryRequestProperty: what the engine knows of the request's connection. */
+static void ioctl_request_property(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op,
+                                   const uint8_t *in, uint32_t len)
+{
+    struct hs_property_params p;
+    struct hs_request *req;
+    uint8_t data[HS_PROP_CIPHER_INFO_SIZE];
+    uint32_t size, err;
+
+    if (len < sizeof(p)) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
+    memcpy(&p, in, sizeof(p));
+    hs_queue_poll(eng, q);
+    req = hs_queue_find_request(q, p.request_id);
+    if (!req || req->state != RS_DELIVERED || !req->conn)
+    {
+        hs_engine_complete(eng, op, ERROR_CONNECTION_INVALID, 0, NULL, 0);
+        return;
+    }
+    switch (p.property)
+    {
+    case HS_PROPERTY_SNI:
+        size = HS_PROP_SNI_SIZE;
+        err = hs_tls_property_sni(req->conn, data);
+        break;
+    case HS_PROPERTY_TLS_CIPHER_INFO:
+        size = HS_PROP_CIPHER_INFO_SIZE;
+        err = hs_tls_property_cipher_info(req->conn, data);
+        break;
+    default:
+        hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0);
+        return;
+    }
+    if (err) hs_engine_complete(eng, op, err, 0, NULL, 0);
+    else if (op->out_size < size) hs_engine_complete(eng, op, ERROR_MORE_DATA, size, NULL, 0);
+    else hs_engine_complete(eng, op, 0, size, data, size);
+}
+
 void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, uint32_t in_len)
 {
     struct hs_queue *q = op->file->queue;
@@ -552,6 +590,7 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     case HS_IOCTL_RECEIVE_REQUEST: ioctl_receive(eng, q, op, in, in_len); break;
     case HS_IOCTL_RECEIVE_BODY:    ioctl_receive_body(eng, q, op, in, in_len); break;
     case HS_IOCTL_SEND:            ioctl_send(eng, q, op, in, in_len); break;
+    case HS_IOCTL_REQUEST_PROPERTY: ioctl_request_property(eng, q, op, in, in_len); break;
     default:                       hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0); break;
     }
 }

@@ -523,6 +523,7 @@ void hs_tls_conn_free(struct hs_conn *c)
     for (i = 0; i < t->session_count; i++) SSL_SESSION_free(t->sessions[i]);
     SSL_free(t->ssl);
     ERR_clear_error();
+    free(t->client_cert);
     hs_cert_material_unref(t->cert);
     free(t);
     c->tls = NULL;

@@ -46,6 +46,9 @@ struct hs_tls_conn
     unsigned ktls_tx : 1;                /* the kernel encrypts what we send */
     unsigned key_update : 1;             /* the client asked for new keys while the kernel sends */
     unsigned failed : 1;                 /* a fatal TLS error: the session is not kept */
+    uint8_t *client_cert;                /* DER of the client's certificate, once received */
+    uint32_t client_cert_len;
+    uint32_t client_cert_flags;          /* CertFlags: the chain's verification result */
 };
 
 /* The engine-wide context; 0 on success. */

@@ -133,6 +133,19 @@ int hs_wire_build_request(const struct hs_wire_input *in, struct hs_buf *b)
         pairs[2 * unknown + 1] = value;
         unknown++;
     }
+    if (in->ssl)
+    {
+        struct hs_wire_ssl ssl = in->ssl->fixed;
+        uint32_t at;
+        add_str(b, &ssl.issuer, in->ssl->issuer, in->ssl->issuer_len);
+        add_str(b, &ssl.subject, in->ssl->subject, in->ssl->subject_len);
+        add_str(b, &ssl.client_cert, in->ssl->client_cert ? in->ssl->client_cert : (const uint8_t *)"",
+                in->ssl->client_cert_len);
+        hs_buf_pad(b, 8);
+        at = (uint32_t)b->len;
+        hs_buf_add(b, &ssl, sizeof(ssl));
+        w.ssl_off = at;
+    }
     if (b->failed) return -1;
     if (w.unknown_count > 0xffff || w.raw_url.len > 0xfffe || w.cooked_url.len > 0xfffe) return -1;
     for (i = 0; i < HS_KNOWN_REQUEST_HEADERS; i++)

@@ -22,6 +22,16 @@ struct hs_wire_input
     const struct sockaddr_storage *remote, *local;
     uint64_t request_id, connection_id, url_context, bytes_received;
     uint32_t flags;                       /* HS_REQ_* */
+    const struct hs_wire_ssl_input *ssl;  /* HTTPS: the TLS facts, else NULL */
+};
+
+struct hs_wire_ssl_input
+{
+    struct hs_wire_ssl fixed;             /* strings filled in by the builder */
+    const char *issuer, *subject;
+    uint32_t issuer_len, subject_len;
+    const uint8_t *client_cert;           /* DER, NULL if none */
+    uint32_t client_cert_len;
 };
 
 /* Returns 0, or -1 when out of memory or a field exceeds what HTTP_REQUEST
