@@ -123,7 +123,7 @@ $(BUILD)/examples/hello.exe: examples/hello/hello.c $(BUILD)/httpapi.dll | $(BUI
 	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
 
 $(BUILD)/tests/%.exe: dlls/httpapi/tests/%.c dlls/httpapi/tests/client.c $(wildcard dlls/httpapi/tests/*.h) $(BUILD)/httpapi.dll | $(BUILD)/tests
-	$(MINGW) $(PE_CFLAGS) -o $@ $< dlls/httpapi/tests/client.c -L$(BUILD) -lhttpapi -lws2_32 -ladvapi32 -lcrypt32
+	$(MINGW) $(PE_CFLAGS) -o $@ $< dlls/httpapi/tests/client.c -L$(BUILD) -lhttpapi -lws2_32 -ladvapi32 -lcrypt32 -lwinhttp
 
 $(BUILD)/tests/certkey.exe: dlls/httpapi/tests/certkey.c $(CERTKEY_DEPS) $(wildcard dlls/httpapi/tests/*.h) | $(BUILD)/tests
 	$(MINGW) $(PE_CFLAGS) -DCERTKEY_STANDALONE -Idlls/httpapi -o $@ $< dlls/httpapi/certkey.c $(CERTKEY_LIBS)

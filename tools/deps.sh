@@ -11,8 +11,11 @@ have make || need="$need make"
 have x86_64-w64-mingw32-gcc || need="$need gcc-mingw-w64-x86-64"
 [ -f /usr/include/openssl/ssl.h ] || need="$need libssl-dev"
 [ -x /usr/lib/wine/wine64 ] || have wine64 || need="$need wine64"
+# Wine's Schannel (WinHTTP's https, used by the tests) needs GnuTLS
+gnutls() { ls /usr/lib/x86_64-linux-gnu/libgnutls.so.30 >/dev/null 2>&1 || need="$need libgnutls30"; }
 case "$task" in
 test)
+    gnutls
     have curl || need="$need curl"
     have openssl || need="$need openssl"
     have python3 || need="$need python3"
@@ -25,6 +28,7 @@ bench)
     ;;
 run)
     have curl || need="$need curl"
+    have openssl || need="$need openssl"
     ;;
 esac
 [ -z "$need" ] && exit 0
