@@ -314,8 +314,23 @@ struct hs_wire_response
     struct hs_str known[HS_KNOWN_RESPONSE_HEADERS];
     uint32_t unknown_off;          /* array of unknown_count pairs {name, value} */
     uint32_t reserved0;
-    struct hs_str body;            /* concatenated entity chunks */
-    uint32_t reserved[4];
+    struct hs_str body;            /* concatenated entity chunks (memory chunks) */
+    uint32_t file_count;           /* file chunks the engine reads itself */
+    uint32_t file_off;             /* array of file_count struct hs_wire_file (8-aligned) */
+    uint32_t reserved[2];
+};
+
+/* A chunk of HttpDataChunkFromFileHandle that the engine sends straight
+ * from the file (sendfile, or SSL_sendfile under kernel TLS) instead of
+ * bytes copied into the blob.  The body is the memory bytes with the file
+ * chunks inserted: a file's bytes go after body_pos bytes of body.body. */
+struct hs_wire_file
+{
+    uint64_t body_pos;             /* memory body bytes that come before it */
+    uint64_t offset;               /* first byte in the file */
+    uint64_t length;               /* bytes to send (the caller resolved "to the end") */
+    uint64_t file_index;           /* the handle's file: the engine checks st_ino against it */
+    struct hs_str path;            /* the file's Unix path (UTF-8, NUL-terminated) */
 };
 
 /* ------------------------------------------------------------------------ */
