@@ -28,8 +28,9 @@ def http(port, raw, timeout=5, family=socket.AF_INET, host="127.0.0.1"):
     return s
 
 
-def read_response(s, timeout=5):
-    """Reads one response; returns (status, headers dict, body)."""
+def read_response(s, timeout=5, head=False):
+    """Reads one response; returns (status, headers dict, body).  A response
+    to HEAD has no body whatever its Content-Length says."""
     s.settimeout(timeout)
     data = b""
     while b"\r\n\r\n" not in data:
@@ -37,14 +38,14 @@ def read_response(s, timeout=5):
         if not chunk:
             return None, {}, data
         data += chunk
-    head, rest = data.split(b"\r\n\r\n", 1)
-    lines = head.split(b"\r\n")
+    top, rest = data.split(b"\r\n\r\n", 1)
+    lines = top.split(b"\r\n")
     status = int(lines[0].split()[1])
     headers = {}
     for line in lines[1:]:
         k, v = line.split(b":", 1)
         headers[k.strip().lower().decode()] = v.strip().decode()
-    n = int(headers.get("content-length", "0"))
+    n = 0 if head else int(headers.get("content-length", "0"))
     while len(rest) < n:
         chunk = s.recv(65536)
         if not chunk:
@@ -412,11 +413,67 @@ def test_parameters(binary, workdir):
           "out-of-range MaxFieldLength logged")
 
 
+def test_file_chunks(binary, workdir):
+    """File chunks (HttpDataChunkFromFileHandle) go out with sendfile, in
+    their place among the memory chunks."""
+    eng = Engine(binary, os.path.join(workdir, "files"))
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    big = os.path.join(workdir, "big.bin")
+    small = os.path.join(workdir, "small.bin")
+    data = os.urandom(3 << 20)
+    with open(big, "wb") as f:
+        f.write(data)
+    with open(small, "wb") as f:
+        f.write(b"0123456789")
+
+    def request(method=b"GET"):
+        c = http(port, method + b" /f HTTP/1.1\r\nHost: x\r\n\r\n")
+        st, _, img = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+        return c, Image(img, BASE).request_id if st == 0 else 0
+
+    c, rid = request()
+    r = wire_response(rid, body=b"head-" + b"tail", files=[(5, 100, 2 << 20, big), (9, 0, 10, small)])
+    st, info, _ = eng.call(1, IOCTL_SEND, r)
+    check(st == 0 and info == 9 + (2 << 20) + 10, "a send with file chunks completes with every byte counted (%r)" % info)
+    status, headers, body = read_response(c, 20)
+    expect = b"head-" + data[100:100 + (2 << 20)] + b"tail" + b"0123456789"
+    check(headers.get("content-length") == str(len(expect)), "Content-Length counts the file chunks")
+    check(body == expect, "the body is the memory and file chunks in order (%r, %d bytes)" % (status, len(body)))
+    c, rid = request(b"HEAD")
+    eng.call(1, IOCTL_SEND, wire_response(rid, files=[(0, 0, 10, small)]))
+    status, headers, body = read_response(c, head=True)
+    check(status == 200 and headers.get("content-length") == "10" and body == b"", "HEAD: the length, no body")
+    c.settimeout(0.5)
+    try:
+        extra = c.recv(100)
+    except socket.timeout:
+        extra = b""
+    check(extra == b"", "HEAD: no file bytes follow")
+    c, rid = request()
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, files=[(0, 0, 10, small, 12345)]))
+    check(st == status_of(1006), "a path that is not the handle's file: ERROR_FILE_INVALID (%#x)" % (st or 0))
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, files=[(0, 5, 10, small)]))
+    check(st == status_of(38), "a range past the end of the file: ERROR_HANDLE_EOF")
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, files=[(0, 0, 10, "/nonexistent/file", 1)]))
+    check(st == status_of(1006), "a missing file: ERROR_FILE_INVALID")
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, body=b"ab", files=[(3, 0, 10, small)]))
+    check(st == status_of(87), "a file placed past the memory body: ERROR_INVALID_PARAMETER")
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, files=[(0, 0, 10, "/dev/zero", os.stat("/dev/zero").st_ino)]))
+    check(st == status_of(1006), "a device is not a file chunk")
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, body=b"ok"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"ok", "after refused sends the request is still answerable (%r %r)" % (status, body))
+    eng.shutdown()
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
-                 test_parameters):
+                 test_parameters, test_file_chunks):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

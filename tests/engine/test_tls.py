@@ -54,6 +54,7 @@ class Server:
         self.eng, self.file, self.image = eng, file, image
         self.images = []
         self.on_request = None       # called with each image before the answer
+        self.respond = None          # image -> wire response, instead of "hello <url>"
         eng.open(file)
         eng.set_queue(file, image)
         self.add_results = [eng.add_url(file, u)[0] for u in urls]
@@ -72,7 +73,8 @@ class Server:
             if self.on_request:
                 self.on_request(img)
             body = b"hello " + img.raw_url
-            self.eng.call(self.file, IOCTL_SEND, wire_response(img.request_id, body=body))
+            r = self.respond(img) if self.respond else wire_response(img.request_id, body=body)
+            self.eng.call(self.file, IOCTL_SEND, r)
 
 
 def https_get(port, ctx, sni=None, path="/", session=None, close="keep", ragged=False):
@@ -458,12 +460,32 @@ def test_key_update_user_space(binary, workdir, pki):
     finish(eng, srv)
 
 
+def test_file_chunks(binary, workdir, pki):
+    """Without kernel TLS a file chunk is read and encrypted in user space,
+    record by record, in its place in the body."""
+    leaf = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
+    port = free_port()
+    eng, srv = start(binary, workdir, "files", port, ssl_line("ip", "0.0.0.0:%d" % port, leaf),
+                     {leaf.thumbprint: leaf.material()})
+    path = os.path.join(workdir, "files", "big.bin")
+    data = os.urandom((1 << 20) + 12345)
+    with open(path, "wb") as f:
+        f.write(data)
+    srv.respond = lambda img: wire_response(img.request_id, body=b"<>", files=[(1, 7, len(data) - 7, path)])
+    r = https_get(port, client_context(pki))
+    check(r["error"] is None and r["body"] == b"<" + data[7:] + b">",
+          "a 1 MiB file chunk over TLS arrives intact (%d bytes, %r)" % (len(r["body"]), r["error"]))
+    r = https_get(port, client_context(pki, maximum=ssl.TLSVersion.TLSv1_2))
+    check(r["error"] is None and r["body"] == b"<" + data[7:] + b">", "and over TLS 1.2")
+    finish(eng, srv)
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     pki = Pki(os.path.join(workdir, "pki"))
     for test in (test_basics, test_lookup_and_changes, test_flags, test_sessions, test_certificate_fetch,
-                 test_key_update_user_space):
+                 test_key_update_user_space, test_file_chunks):
         try:
             test(binary, workdir, pki)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -247,8 +247,9 @@ class Engine:
             self.proc.wait()
 
 
-def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known=None, unknown=(), kind=1):
-    """An hs_wire_response blob, as httpapi.dll flattens HTTP_RESPONSE."""
+def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known=None, unknown=(), kind=1, files=()):
+    """An hs_wire_response blob, as httpapi.dll flattens HTTP_RESPONSE.  files: file chunks
+    (body_pos, offset, length, path[, file_index]) the engine sends itself."""
     fixed = struct.calcsize("<IIQIHBB" + "II" + "II" + "II" * 30 + "II" + "II" + "IIII")
     data = bytearray()
     strs = {}
@@ -275,12 +276,25 @@ def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known
     for i, (o, l) in enumerate(pairs):
         struct.pack_into("<II", data, pairs_at + 8 * i, o, l)
     body_str = add(body)
+    file_off = 0
+    if files:
+        while (fixed + len(data)) % 8:
+            data.append(0)
+        file_off = fixed + len(data)
+        at = len(data)
+        data.extend(b"\0" * (40 * len(files)))
+        for i, f in enumerate(files):
+            pos, offset, length, path = f[:4]
+            index = f[4] if len(f) > 4 else (os.stat(path).st_ino if os.path.exists(path) else 0)
+            p_off, p_len = add(path.encode() + b"\0")
+            struct.pack_into("<QQQQII", data, at + 40 * i, pos, offset, length, index, p_off, p_len - 1)
     size = fixed + len(data)
     head = struct.pack("<IIQIHBB", size, kind, request_id, flags, status, 1, 1)
     head += struct.pack("<II", *strs["reason"]) + struct.pack("<II", present, len(unknown))
     for o, l in known_strs:
         head += struct.pack("<II", o, l)
-    head += struct.pack("<II", unknown_off, 0) + struct.pack("<II", *body_str) + b"\0" * 16
+    head += struct.pack("<II", unknown_off, 0) + struct.pack("<II", *body_str) + \
+        struct.pack("<II", len(files), file_off) + b"\0" * 8
     assert len(head) == fixed, (len(head), fixed)
     return head + bytes(data)
 

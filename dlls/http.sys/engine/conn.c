@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 
 #include "conn.h"
@@ -55,7 +56,7 @@ static void update_events(struct hs_conn *c)
         return;
     }
     if (!c->read_paused && !c->read_eof) ev |= EPOLLIN;
-    if (c->out.len > c->out_pos) ev |= EPOLLOUT;
+    if (c->out.len > c->out_pos || !hs_list_empty(&c->out_files)) ev |= EPOLLOUT;
     if (t && t->read_wants_write) ev |= EPOLLOUT;
     if (t && t->write_wants_read) ev |= EPOLLIN;
     hs_ev_mod(c->eng->loop, c->fd, ev, &c->ev);
@@ -100,6 +101,7 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     c->ev.fn = conn_event;
     c->timer.fn = timer_fired;
     hs_list_init(&c->run_link);
+    hs_list_init(&c->out_files);
     len = sizeof(c->local);
     getsockname(fd, (struct sockaddr *)&c->local, &len);
     len = sizeof(c->remote);
@@ -149,15 +151,50 @@ void hs_conn_reap_graveyard(struct hs_engine *eng)
         hs_list_remove(&c->link);
         hs_buf_free(&c->in);
         hs_buf_free(&c->out);
+        while (!hs_list_empty(&c->out_files))
+        {
+            struct hs_out_file *f = HS_CONTAINER(c->out_files.next, struct hs_out_file, link);
+            hs_list_remove(&f->link);
+            close(f->fd);
+            free(f);
+        }
         free(c);
     }
 }
 
+/* Sends some of a file chunk: bytes sent, 0 when the file ended early, -1
+ * with errno (EAGAIN: wait for the socket). */
+static ssize_t send_file_part(struct hs_conn *c, struct hs_out_file *f)
+{
+    static uint8_t bounce[16384];
+    size_t want = f->left > (1u << 20) ? (1u << 20) : (size_t)f->left;
+    off_t off = (off_t)f->offset;
+    ssize_t n;
+
+    if (!c->tls) return sendfile(c->fd, f->fd, &off, want);
+    if ((n = hs_tls_sendfile(c, f->fd, f->offset, want)) != -2) return n;
+    /* TLS in user space: read the next record's worth and encrypt it (a
+     * retried write reads the same bytes again, as OpenSSL wants) */
+    if (want > sizeof(bounce)) want = sizeof(bounce);
+    if ((n = pread(f->fd, bounce, want, off)) <= 0) return n < 0 ? -1 : 0;
+    return hs_tls_write(c, bounce, (size_t)n);
+}
+
+/* Writes memory bytes up to the next file chunk, the chunk, and so on. */
 static void flush_out(struct hs_conn *c)
 {
-    while (c->out_pos < c->out.len)
+    for (;;)
     {
-        ssize_t n = conn_send(c, c->out.data + c->out_pos, c->out.len - c->out_pos);
+        struct hs_out_file *f = hs_list_empty(&c->out_files) ? NULL :
+                                HS_CONTAINER(c->out_files.next, struct hs_out_file, link);
+        size_t limit = f ? f->mark : c->out.len;
+        ssize_t n;
+
+        if (c->out_pos < limit)
+            n = conn_send(c, c->out.data + c->out_pos, limit - c->out_pos);
+        else if (f)
+            n = send_file_part(c, f);
+        else break;
         if (n < 0)
         {
             if (errno == EINTR) continue;
@@ -166,9 +203,27 @@ static void flush_out(struct hs_conn *c)
             hs_conn_close(c);
             return;
         }
-        c->out_pos += (size_t)n;
+        if (c->out_pos < limit) c->out_pos += (size_t)n;
+        else if (n == 0)
+        {
+            /* the file is shorter than the response said: the body cannot be completed */
+            WARN("connection %llu: a file chunk ended early", (unsigned long long)c->id);
+            hs_conn_close(c);
+            return;
+        }
+        else
+        {
+            f->offset += (uint64_t)n;
+            f->left -= (uint64_t)n;
+            if (!f->left)
+            {
+                hs_list_remove(&f->link);
+                close(f->fd);
+                free(f);
+            }
+        }
     }
-    if (c->out_pos == c->out.len)
+    if (c->out_pos == c->out.len && hs_list_empty(&c->out_files))
     {
         c->out.len = c->out_pos = 0;
         if (c->closing)
@@ -181,6 +236,24 @@ static void flush_out(struct hs_conn *c)
         }
     }
     update_events(c);
+}
+
+void hs_conn_write_file(struct hs_conn *c, int fd, uint64_t offset, uint64_t length)
+{
+    struct hs_out_file *f;
+
+    if (c->dead || !length || !(f = calloc(1, sizeof(*f))))
+    {
+        close(fd);
+        if (!c->dead && length) hs_conn_close(c);   /* out of memory: the body cannot be completed */
+        return;
+    }
+    f->fd = fd;
+    f->mark = c->out.len;
+    f->offset = offset;
+    f->left = length;
+    hs_list_add_tail(&c->out_files, &f->link);
+    flush_out(c);
 }
 
 void hs_conn_write(struct hs_conn *c, const void *data, size_t len)
@@ -524,7 +597,7 @@ again:
         if (c->req) break;                 /* pipelined requests wait for this response */
         if (!c->in.len)
         {
-            if (c->read_eof && !c->out.len) hs_conn_close(c);
+            if (c->read_eof && !c->out.len && hs_list_empty(&c->out_files)) hs_conn_close(c);
             break;
         }
         parse_next(c);

@@ -9,6 +9,15 @@
 #include "engine.h"
 #include "buf.h"
 
+/* A file chunk waiting to go out, in order with the memory bytes of out. */
+struct hs_out_file
+{
+    struct hs_list link;              /* conn->out_files */
+    int fd;
+    size_t mark;                      /* it goes when out_pos reaches this index of out */
+    uint64_t offset, left;
+};
+
 struct hs_conn
 {
     struct hs_ev_handler ev;
@@ -24,6 +33,7 @@ struct hs_conn
     struct hs_buf in;                 /* received, not yet parsed or fed */
     struct hs_buf out;                /* to be written */
     size_t out_pos;
+    struct hs_list out_files;         /* struct hs_out_file, oldest first */
     struct hs_request *req;           /* the request being served */
     int in_body;                      /* the current request's body is still arriving */
     int body_chunked;
@@ -36,6 +46,8 @@ struct hs_conn
 void hs_conn_accept(struct hs_listener *lst, int fd);
 /* Queues bytes; closes the connection after them when close_after is set. */
 void hs_conn_write(struct hs_conn *c, const void *data, size_t len);
+/* Queues length bytes of an open file (the connection owns fd from now on). */
+void hs_conn_write_file(struct hs_conn *c, int fd, uint64_t offset, uint64_t length);
 /* The request no longer needs the connection: move on to the next one. */
 void hs_conn_request_done(struct hs_conn *c, int close_after);
 /* Re-examine buffered input (e.g. the application consumed body bytes). */

@@ -266,7 +266,7 @@ static void send_now(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op
     err = req ? hs_request_send(eng, req, r, len) : ERROR_CONNECTION_INVALID;
     /* the sender set SENDING before it called us; we are the end of that send */
     if (q->shm) hs_shmq_slot_clear_app_bits(q->shm, HS_SLOT_OF(r->request_id), HS_SLOT_SENDING);
-    hs_engine_complete(eng, op, err, err ? 0 : r->body.len, NULL, 0);
+    hs_engine_complete(eng, op, err, err ? 0 : hs_wire_response_body_total(r), NULL, 0);
 }
 
 static void run_deferred(struct hs_engine *eng, struct hs_queue *q)

@@ -1,6 +1,9 @@
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "request.h"
 #include "queue.h"
@@ -15,6 +18,7 @@
 #define ERROR_INVALID_PARAMETER   87
 #define ERROR_NOT_ENOUGH_MEMORY   8
 #define ERROR_CONNECTION_INVALID  1229
+#define ERROR_FILE_INVALID        1006
 #define SEND_FLAG_MORE_DATA       0x2
 
 struct hs_request *hs_queue_find_request(struct hs_queue *q, uint64_t id)
@@ -135,6 +139,55 @@ static void current_date(char out[32])
     hs_http_date(time(NULL), out);
 }
 
+/* Opens the file chunks of r as the engine will read them: the file the
+ * handle named (same inode), long enough.  Win32 error. */
+static uint32_t open_files(const struct hs_wire_response *r, int *fds)
+{
+    uint32_t i, err = 0;
+
+    for (i = 0; i < r->file_count; i++) fds[i] = -1;
+    for (i = 0; i < r->file_count && !err; i++)
+    {
+        struct hs_wire_file f;
+        struct stat st;
+
+        memcpy(&f, (const uint8_t *)r + r->file_off + i * sizeof(f), sizeof(f));
+        fds[i] = open((const char *)r + f.path.off, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fds[i] < 0 || fstat(fds[i], &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_ino != f.file_index)
+            err = ERROR_FILE_INVALID;
+        else if ((uint64_t)st.st_size < f.offset + f.length)
+            err = ERROR_HANDLE_EOF;
+        if (err) TRACE("file chunk %u of a response is not usable (error %u)", i, err);
+    }
+    if (err)
+        for (i = 0; i < r->file_count; i++)
+            if (fds[i] >= 0) close(fds[i]);
+    return err;
+}
+
+/* The entity body: memory bytes with the file chunks in their places.  The
+ * connection takes the file descriptors. */
+static void write_body(struct hs_conn *c, struct hs_buf *out, const struct hs_wire_response *r, const int *fds)
+{
+    const uint8_t *body = (const uint8_t *)r + r->body.off;
+    uint64_t pos = 0;
+    uint32_t i;
+
+    for (i = 0; i < r->file_count; i++)
+    {
+        struct hs_wire_file f;
+        memcpy(&f, (const uint8_t *)r + r->file_off + i * sizeof(f), sizeof(f));
+        hs_buf_add(out, body + pos, (size_t)(f.body_pos - pos));
+        pos = f.body_pos;
+        hs_conn_write(c, out->data, out->len);
+        out->len = 0;
+        hs_conn_write_file(c, fds[i], f.offset, f.length);
+    }
+    hs_buf_add(out, body + pos, (size_t)(r->body.len - pos));
+    if (out->failed) hs_conn_close(c);   /* out of memory: the body cannot be completed */
+    else hs_conn_write(c, out->data, out->len);
+}
+
 uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
                          const struct hs_wire_response *r, uint32_t size)
 {
@@ -142,17 +195,28 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
     struct hs_resp_result res = { 0, 0, 1 };
     struct hs_buf out = { 0 };
     int final = !(r->flags & SEND_FLAG_MORE_DATA);
-    uint32_t body_len = r->body.len;
+    int *fds = NULL;
+    uint32_t i, err;
 
     (void)size;
     if (!c || c->dead || req->final_sent) return ERROR_CONNECTION_INVALID;
     if (req->state != RS_DELIVERED && req->state != RS_BOUND) return ERROR_CONNECTION_INVALID;
+    if (r->kind != HS_RESP_HEADERS && !req->headers_sent) return ERROR_INVALID_PARAMETER;
+    if (r->kind == HS_RESP_HEADERS && req->headers_sent) return ERROR_INVALID_PARAMETER;
+    if (r->file_count)
+    {
+        if (!(fds = malloc(r->file_count * sizeof(*fds)))) return ERROR_NOT_ENOUGH_MEMORY;
+        if ((err = open_files(r, fds)))
+        {
+            free(fds);
+            return err;
+        }
+    }
     if (r->kind == HS_RESP_HEADERS)
     {
         struct hs_resp_ctx ctx;
         char date[32];
 
-        if (req->headers_sent) return ERROR_INVALID_PARAMETER;
         current_date(date);
         ctx.is_head = req->is_head;
         ctx.http10 = req->http10;
@@ -166,14 +230,26 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
         req->response_unframed = res.unframed;
         if (!res.body_allowed) req->is_head = 1;   /* from now on, drop any body */
     }
-    else if (!req->headers_sent)
-        return ERROR_INVALID_PARAMETER;
-
-    if (body_len && !req->is_head) hs_buf_add(&out, (const uint8_t *)r + r->body.off, body_len);
-    if (out.failed) { hs_buf_free(&out); return ERROR_NOT_ENOUGH_MEMORY; }
+    if (out.failed)
+    {
+        for (i = 0; fds && i < r->file_count; i++) close(fds[i]);
+        free(fds);
+        hs_buf_free(&out);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
     if (r->flags & 0x1 /* DISCONNECT */) req->close_after = 1;
     req->response_bytes += out.len;
-    hs_conn_write(c, out.data, out.len);
+    if (req->is_head)
+    {
+        for (i = 0; fds && i < r->file_count; i++) close(fds[i]);
+        hs_conn_write(c, out.data, out.len);
+    }
+    else
+    {
+        req->response_bytes += hs_wire_response_body_total(r);
+        write_body(c, &out, r, fds);
+    }
+    free(fds);
     hs_buf_free(&out);
     if (final)
     {

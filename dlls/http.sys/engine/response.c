@@ -4,6 +4,7 @@
 
 #include "response.h"
 #include "http_parse.h"
+#include "wire.h"
 
 #define H_CONNECTION        1
 #define H_DATE              2
@@ -143,9 +144,9 @@ void hs_response_head(struct hs_buf *out, const struct hs_wire_response *r,
             continue;
         }
         if (i == H_CONTENT_LENGTH && !has_length && final && status >= 200 && status != 204 && status != 304 &&
-            !(ctx->is_head && !r->body.len))
+            !(ctx->is_head && !hs_wire_response_body_total(r)))
         {
-            snprintf(line, sizeof(line), "%u", r->body.len);
+            snprintf(line, sizeof(line), "%llu", (unsigned long long)hs_wire_response_body_total(r));
             add_header(out, "Content-Length", line, strlen(line));
             continue;
         }

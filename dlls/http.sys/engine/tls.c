@@ -488,6 +488,22 @@ ssize_t hs_tls_write(struct hs_conn *c, const void *buf, size_t len)
     return n;
 }
 
+ssize_t hs_tls_sendfile(struct hs_conn *c, int fd, uint64_t offset, size_t len)
+{
+    struct hs_tls_conn *t = c->tls;
+    ossl_ssize_t n;
+
+    if (!t->ktls_tx) return -2;
+    if (t->key_update) return key_update_refused(c);
+    ERR_clear_error();
+    errno = 0;
+    n = SSL_sendfile(t->ssl, fd, (off_t)offset, len, 0);
+    if (n >= 0) return (ssize_t)n;
+    n = failed_call(c, (int)n, 0);
+    if (n == 0) { errno = EPIPE; return -1; }
+    return (ssize_t)n;
+}
+
 int hs_tls_pending(const struct hs_conn *c)
 {
     return c->tls && SSL_pending(c->tls->ssl) > 0;

@@ -61,6 +61,9 @@ int  hs_tls_conn_start(struct hs_conn *c);
  * EAGAIN (wait; see the flags) or another errno (the connection is broken). */
 ssize_t hs_tls_read(struct hs_conn *c, void *buf, size_t len);
 ssize_t hs_tls_write(struct hs_conn *c, const void *buf, size_t len);
+/* Sends file bytes through kernel TLS (SSL_sendfile): like hs_tls_write,
+ * or -2 when the connection does not send through the kernel. */
+ssize_t hs_tls_sendfile(struct hs_conn *c, int fd, uint64_t offset, size_t len);
 /* Decrypted bytes OpenSSL holds that the socket will not signal. */
 int  hs_tls_pending(const struct hs_conn *c);
 /* Sends close_notify where EnableSslCloseNotify asks for it (best effort). */

@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 #include <netinet/in.h>
 
@@ -162,6 +163,45 @@ static int str_in(const struct hs_str *s, uint32_t size)
     return s->off <= size && s->len <= size - s->off;
 }
 
+/* The file chunks: in the blob, in body order, each naming a path. */
+static int files_valid(const struct hs_wire_response *r, uint32_t size)
+{
+    const uint8_t *blob = (const uint8_t *)r;
+    uint64_t pos = 0;
+    uint32_t i;
+
+    if (!r->file_count) return 1;
+    if (r->file_count > HS_WIRE_MAX_FILES || r->file_off & 7 || r->file_off > size ||
+        (uint64_t)r->file_count * sizeof(struct hs_wire_file) > size - r->file_off)
+        return 0;
+    for (i = 0; i < r->file_count; i++)
+    {
+        struct hs_wire_file f;
+        memcpy(&f, blob + r->file_off + i * sizeof(f), sizeof(f));
+        if (f.body_pos < pos || f.body_pos > r->body.len || !f.length || f.length > INT64_MAX) return 0;
+        if (f.offset > INT64_MAX - f.length) return 0;
+        if (!str_in(&f.path, size) || !f.path.len || f.path.off + f.path.len >= size ||
+            blob[f.path.off + f.path.len] || memchr(blob + f.path.off, 0, f.path.len))
+            return 0;
+        pos = f.body_pos;
+    }
+    return 1;
+}
+
+uint64_t hs_wire_response_body_total(const struct hs_wire_response *r)
+{
+    uint64_t total = r->body.len;
+    uint32_t i;
+
+    for (i = 0; i < r->file_count; i++)
+    {
+        struct hs_wire_file f;
+        memcpy(&f, (const uint8_t *)r + r->file_off + i * sizeof(f), sizeof(f));
+        total += f.length;
+    }
+    return total;
+}
+
 int hs_wire_response_valid(const struct hs_wire_response *r, uint32_t size)
 {
     const struct hs_str *pairs;
@@ -182,5 +222,5 @@ int hs_wire_response_valid(const struct hs_wire_response *r, uint32_t size)
         memcpy(&s, &pairs[i], sizeof(s));   /* the array may be unaligned in a hostile blob */
         if (!str_in(&s, size)) return 0;
     }
-    return 1;
+    return files_valid(r, size);
 }

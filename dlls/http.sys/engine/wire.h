@@ -41,7 +41,11 @@ int hs_wire_build_request(const struct hs_wire_input *in, struct hs_buf *out);
 /* Windows' SOCKADDR_IN / SOCKADDR_IN6 layout for a host address. */
 void hs_wire_sockaddr(const struct sockaddr_storage *ss, uint8_t out[28]);
 
-/* Checks a response blob a server wrote before the engine trusts it. */
+/* Checks a response blob a server wrote before the engine trusts it
+ * (file chunks included). */
 int hs_wire_response_valid(const struct hs_wire_response *r, uint32_t size);
+/* Memory body plus file chunks, of a valid response. */
+uint64_t hs_wire_response_body_total(const struct hs_wire_response *r);
+#define HS_WIRE_MAX_FILES 1024
 
 #endif
