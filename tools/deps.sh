@@ -20,6 +20,10 @@ test)
     have openssl || need="$need openssl"
     have python3 || need="$need python3"
     have clang || need="$need clang"
+    # tests/ktls boots Debian's kernel (it has kTLS) in QEMU with a busybox initramfs
+    have qemu-system-x86_64 || need="$need qemu-system-x86"
+    [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || need="$need busybox-static"
+    have cpio || need="$need cpio"
     ;;
 bench)
     have curl || need="$need curl"
