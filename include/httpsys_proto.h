@@ -324,6 +324,7 @@ struct hs_wire_response
  * from the file (sendfile, or SSL_sendfile under kernel TLS) instead of
  * bytes copied into the blob.  The body is the memory bytes with the file
  * chunks inserted: a file's bytes go after body_pos bytes of body.body. */
+#define HS_WIRE_MAX_FILES 1024     /* file chunks in one response; more are copied */
 struct hs_wire_file
 {
     uint64_t body_pos;             /* memory body bytes that come before it */

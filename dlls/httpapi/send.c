@@ -11,6 +11,7 @@
 #include <http.h>
 
 #include "httpapi_private.h"
+#include "filechunk.h"
 
 #define KNOWN_SEND_FLAGS (HTTP_SEND_RESPONSE_FLAG_DISCONNECT | HTTP_SEND_RESPONSE_FLAG_MORE_DATA | \
                           HTTP_SEND_RESPONSE_FLAG_BUFFER_DATA | 0x8 /* ENABLE_NAGLING */ | \
@@ -66,7 +67,80 @@ static BOOL token_ok(const char *v, USHORT len)
     return TRUE;
 }
 
-static ULONG add_file_chunk(struct blob *b, const HTTP_DATA_CHUNK *chunk)
+/* File chunks the engine will send by name, in body order. */
+struct file_refs
+{
+    struct hs_wire_file *items;
+    char **paths;
+    UINT count, cap;
+    ULONGLONG bytes;
+};
+
+static void file_refs_free(struct file_refs *f)
+{
+    UINT i;
+    for (i = 0; i < f->count; i++) HeapFree(GetProcessHeap(), 0, f->paths[i]);
+    HeapFree(GetProcessHeap(), 0, f->items);
+    HeapFree(GetProcessHeap(), 0, f->paths);
+}
+
+/* Hands a large chunk to the engine by name; FALSE: copy it instead. */
+static BOOL add_file_ref(struct file_refs *f, HANDLE file, ULONGLONG start, ULONGLONG length, ULONGLONG body_pos)
+{
+    ULONGLONG index;
+    char *path;
+
+    if (length < FILE_CHUNK_BY_NAME_MIN || f->count >= HS_WIRE_MAX_FILES) return FALSE;
+    if (f->count == f->cap)
+    {
+        UINT cap = f->cap ? f->cap * 2 : 4;
+        void *items = f->items ? HeapReAlloc(GetProcessHeap(), 0, f->items, cap * sizeof(*f->items))
+                               : HeapAlloc(GetProcessHeap(), 0, cap * sizeof(*f->items));
+        void *paths;
+        if (!items) return FALSE;
+        f->items = items;
+        paths = f->paths ? HeapReAlloc(GetProcessHeap(), 0, f->paths, cap * sizeof(*f->paths))
+                         : HeapAlloc(GetProcessHeap(), 0, cap * sizeof(*f->paths));
+        if (!paths) return FALSE;
+        f->paths = paths;
+        f->cap = cap;
+    }
+    if (!file_chunk_host_file(file, &path, &index)) return FALSE;
+    memset(&f->items[f->count], 0, sizeof(f->items[0]));
+    f->items[f->count].body_pos = body_pos;
+    f->items[f->count].offset = start;
+    f->items[f->count].length = length;
+    f->items[f->count].file_index = index;
+    f->paths[f->count++] = path;
+    f->bytes += length;
+    return TRUE;
+}
+
+/* Appends the file chunk table (8-aligned) and the paths it names. */
+static ULONG add_file_table(struct blob *b, struct hs_wire_response *w, const struct file_refs *f)
+{
+    struct hs_wire_file *table;
+    UINT i;
+
+    if (!f->count) return NO_ERROR;
+    while (b->len & 7) blob_add(b, "", 1, NULL);
+    w->file_off = (uint32_t)b->len;
+    w->file_count = f->count;
+    if (!blob_reserve(b, (SIZE_T)f->count * sizeof(*table))) return ERROR_NOT_ENOUGH_MEMORY;
+    b->len += (SIZE_T)f->count * sizeof(*table);
+    for (i = 0; i < f->count; i++)
+    {
+        struct hs_wire_file item = f->items[i];
+        SIZE_T len = strlen(f->paths[i]);
+        blob_add(b, f->paths[i], len + 1, &item.path);
+        item.path.len = (uint32_t)len;
+        if (b->failed) return ERROR_NOT_ENOUGH_MEMORY;
+        memcpy(b->data + w->file_off + i * sizeof(item), &item, sizeof(item));
+    }
+    return NO_ERROR;
+}
+
+static ULONG add_file_chunk(struct blob *b, const HTTP_DATA_CHUNK *chunk, struct file_refs *files, SIZE_T body_off)
 {
     HANDLE file = chunk->FromFileHandle.FileHandle;
     ULONGLONG start = chunk->FromFileHandle.ByteRange.StartingOffset.QuadPart;
@@ -82,6 +156,7 @@ static ULONG add_file_chunk(struct blob *b, const HTTP_DATA_CHUNK *chunk)
         if (length != HTTP_BYTE_RANGE_TO_EOF) return ERROR_INVALID_PARAMETER;
         length = size.QuadPart - start;
     }
+    if (add_file_ref(files, file, start, length, b->len - body_off)) return NO_ERROR;
     if (!blob_reserve(b, (SIZE_T)length)) return ERROR_NOT_ENOUGH_MEMORY;
     event = CreateEventW(NULL, TRUE, FALSE, NULL);
     while (length && !ret)
@@ -107,32 +182,39 @@ static ULONG add_file_chunk(struct blob *b, const HTTP_DATA_CHUNK *chunk)
     return ret;
 }
 
-static ULONG add_chunks(struct blob *b, USHORT count, const HTTP_DATA_CHUNK *chunks, struct hs_str *body)
+/* The entity body: memory chunks copied, file chunks copied or named. */
+static ULONG add_chunks(struct blob *b, struct hs_wire_response *w, USHORT count, const HTTP_DATA_CHUNK *chunks,
+                        ULONGLONG *total)
 {
+    struct file_refs files = { 0 };
     USHORT i;
-    ULONG ret;
+    ULONG ret = NO_ERROR;
 
     if (count && !chunks) return ERROR_INVALID_PARAMETER;
-    body->off = (uint32_t)b->len;
-    for (i = 0; i < count; i++)
+    w->body.off = (uint32_t)b->len;
+    for (i = 0; i < count && !ret; i++)
     {
         switch (chunks[i].DataChunkType)
         {
         case HttpDataChunkFromMemory:
-            if (chunks[i].FromMemory.BufferLength && !chunks[i].FromMemory.pBuffer) return ERROR_INVALID_PARAMETER;
-            blob_add(b, chunks[i].FromMemory.pBuffer, chunks[i].FromMemory.BufferLength, NULL);
+            if (chunks[i].FromMemory.BufferLength && !chunks[i].FromMemory.pBuffer) ret = ERROR_INVALID_PARAMETER;
+            else blob_add(b, chunks[i].FromMemory.pBuffer, chunks[i].FromMemory.BufferLength, NULL);
             break;
         case HttpDataChunkFromFileHandle:
-            if ((ret = add_file_chunk(b, &chunks[i]))) return ret;
+            ret = add_file_chunk(b, &chunks[i], &files, w->body.off);
             break;
         default:
             /* the fragment cache and trailers come with their own issues */
             WARN("data chunk type %u is not supported yet\n", chunks[i].DataChunkType);
-            return ERROR_INVALID_PARAMETER;
+            ret = ERROR_INVALID_PARAMETER;
         }
     }
-    body->len = (uint32_t)(b->len - body->off);
-    return b->failed ? ERROR_NOT_ENOUGH_MEMORY : NO_ERROR;
+    w->body.len = (uint32_t)(b->len - w->body.off);
+    if (!ret && b->failed) ret = ERROR_NOT_ENOUGH_MEMORY;
+    if (!ret) ret = add_file_table(b, w, &files);
+    *total = w->body.len + files.bytes;
+    file_refs_free(&files);
+    return ret;
 }
 
 static ULONG add_headers(struct blob *b, struct hs_wire_response *w, const HTTP_RESPONSE_HEADERS *headers)
@@ -176,10 +258,11 @@ static ULONG add_headers(struct blob *b, struct hs_wire_response *w, const HTTP_
 }
 
 /* Sends a flattened response the way the caller's mode allows. */
-static ULONG send_blob(HANDLE handle, struct hs_wire_response *w, struct blob *b, ULONG *sent, OVERLAPPED *ovl)
+static ULONG send_blob(HANDLE handle, struct hs_wire_response *w, struct blob *b, ULONGLONG total,
+                       ULONG *sent, OVERLAPPED *ovl)
 {
     struct queue *q = queue_get(handle);
-    ULONG ret, body = w->body.len;
+    ULONG ret, body = total > 0xffffffffu ? 0xffffffffu : (ULONG)total;
     BOOL done = FALSE;
 
     if (!q) return ERROR_INVALID_HANDLE;
@@ -230,6 +313,7 @@ ULONG WINAPI HttpSendHttpResponse(HANDLE handle, HTTP_REQUEST_ID id, ULONG flags
 {
     HTTP_CACHE_POLICY *cache_policy = cache_policy_ptr;
     struct hs_wire_response w;
+    ULONGLONG total;
     struct blob b;
     ULONG ret;
 
@@ -249,8 +333,8 @@ ULONG WINAPI HttpSendHttpResponse(HANDLE handle, HTTP_REQUEST_ID id, ULONG flags
     w.version_minor = (uint8_t)response->Version.MinorVersion;
     blob_add(&b, response->pReason, response->ReasonLength, &w.reason);
     if (!(ret = add_headers(&b, &w, &response->Headers)) &&
-        !(ret = add_chunks(&b, response->EntityChunkCount, response->pEntityChunks, &w.body)))
-        ret = send_blob(handle, &w, &b, sent, ovl);
+        !(ret = add_chunks(&b, &w, response->EntityChunkCount, response->pEntityChunks, &total)))
+        ret = send_blob(handle, &w, &b, total, sent, ovl);
     HeapFree(GetProcessHeap(), 0, b.data);
     return ret;
 }
@@ -260,6 +344,7 @@ ULONG WINAPI HttpSendResponseEntityBody(HANDLE handle, HTTP_REQUEST_ID id, ULONG
                                         ULONG reserved2, OVERLAPPED *ovl, void *log_data)
 {
     struct hs_wire_response w;
+    ULONGLONG total;
     struct blob b;
     ULONG ret;
 
@@ -269,8 +354,8 @@ ULONG WINAPI HttpSendResponseEntityBody(HANDLE handle, HTTP_REQUEST_ID id, ULONG
     if (!id) return ERROR_CONNECTION_INVALID;
     if ((ret = begin_blob(&b, &w, HS_RESP_ENTITY, id, flags))) return ret;
     w.unknown_off = (uint32_t)b.len;
-    if (!(ret = add_chunks(&b, count, chunks, &w.body)))
-        ret = send_blob(handle, &w, &b, sent, ovl);
+    if (!(ret = add_chunks(&b, &w, count, chunks, &total)))
+        ret = send_blob(handle, &w, &b, total, sent, ovl);
     HeapFree(GetProcessHeap(), 0, b.data);
     return ret;
 }

@@ -248,7 +248,12 @@ static void on_response(void *ctx, const struct hs_wire_response *r, uint32_t si
     }
     if (!(req = hs_queue_find_request(pc->q, r->request_id))) return;
     if ((err = hs_request_send(pc->eng, req, r, size)))
-        TRACE("fast-path send on %llu failed: %u", (unsigned long long)r->request_id, err);
+    {
+        /* the caller was told it succeeded (a file chunk that changed since
+         * httpapi.dll checked it): the client must not wait for the body */
+        WARN("fast-path send on %llu failed: %u; closing the connection", (unsigned long long)r->request_id, err);
+        if (req->conn) hs_conn_close(req->conn);
+    }
 }
 
 static void send_now(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op, const uint8_t *in, uint32_t len)

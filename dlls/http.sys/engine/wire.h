@@ -46,6 +46,5 @@ void hs_wire_sockaddr(const struct sockaddr_storage *ss, uint8_t out[28]);
 int hs_wire_response_valid(const struct hs_wire_response *r, uint32_t size);
 /* Memory body plus file chunks, of a valid response. */
 uint64_t hs_wire_response_body_total(const struct hs_wire_response *r);
-#define HS_WIRE_MAX_FILES 1024
 
 #endif

@@ -413,6 +413,125 @@ done:
     free_request(req);
 }
 
+/* A file of SIZE bytes, byte i = (i * 7 + seed) & 0xff; returns a handle open for reading. */
+static HANDLE make_file(const char *name, DWORD size, BYTE seed, char *path, DWORD path_len)
+{
+    char dir[MAX_PATH];
+    BYTE *data = malloc(size ? size : 1);
+    HANDLE h;
+    DWORD i, written = 0;
+
+    GetTempPathA(sizeof(dir), dir);
+    snprintf(path, path_len, "%shttpapi-%s-%lu.bin", dir, name, GetCurrentProcessId());
+    for (i = 0; i < size; i++) data[i] = (BYTE)(i * 7 + seed);
+    h = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    if (h != INVALID_HANDLE_VALUE) WriteFile(h, data, size, &written, NULL);
+    CloseHandle(h);
+    free(data);
+    return CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                       OPEN_EXISTING, 0, NULL);
+}
+
+static BOOL file_bytes_match(const char *body, DWORD offset, DWORD len, BYTE seed)
+{
+    DWORD i;
+    for (i = 0; i < len; i++) if ((BYTE)body[i] != (BYTE)((offset + i) * 7 + seed)) return FALSE;
+    return TRUE;
+}
+
+static void set_file_chunk(HTTP_DATA_CHUNK *chunk, HANDLE file, ULONGLONG offset, ULONGLONG length)
+{
+    memset(chunk, 0, sizeof(*chunk));
+    chunk->DataChunkType = HttpDataChunkFromFileHandle;
+    chunk->FromFileHandle.FileHandle = file;
+    chunk->FromFileHandle.ByteRange.StartingOffset.QuadPart = offset;
+    chunk->FromFileHandle.ByteRange.Length.QuadPart = length;
+}
+
+/* HttpDataChunkFromFileHandle: large chunks, small ones, ranges, to the
+ * end of the file, and a file replaced under its name after it was opened. */
+static void test_file_chunks(void)
+{
+    enum { BIG = (1 << 20) + 4321 };
+    HTTP_REQUEST_V1 *req = alloc_request();
+    char big_path[MAX_PATH], small_path[MAX_PATH], other_path[MAX_PATH], moved_path[MAX_PATH + 8];
+    HANDLE big, small, other;
+    struct http_response resp;
+    struct test_response r;
+    struct client c;
+    const char *value;
+    ULONG ret, sent;
+    BOOL moved;
+    int cret;
+
+    moved_path[0] = 0;
+    big = make_file("big", BIG, 1, big_path, sizeof(big_path));
+    small = make_file("small", 10, 2, small_path, sizeof(small_path));
+    ok(big != INVALID_HANDLE_VALUE && small != INVALID_HANDLE_VALUE, "creating the test files: error %lu\n", GetLastError());
+    if (big == INVALID_HANDLE_VALUE || small == INVALID_HANDLE_VALUE) goto done;
+    if (!connect_client(&c)) goto done;
+
+    if (!send_and_receive(&c, "GET", "/r/file", "HTTP/1.1", NULL, req, "file chunks")) goto done1;
+    init_response(&r, 200, "OK", "application/octet-stream", "<");
+    set_file_chunk(&r.chunks[1], big, 3, HTTP_BYTE_RANGE_TO_EOF);
+    r.chunks[2] = r.chunks[0];
+    r.chunks[2].FromMemory.pBuffer = (void *)">";
+    set_file_chunk(&r.chunks[3], small, 2, 5);
+    r.resp.EntityChunkCount = 4;
+    sent = 0;
+    ret = send_response_sync(queue, req->RequestId, 0, &r, &sent);
+    ok(ret == NO_ERROR, "a response with file chunks: expected NO_ERROR, got %lu\n", ret);
+    ok(sent == 1 + (BIG - 3) + 1 + 5, "*pBytesSent counts the file chunks: expected %u, got %lu\n", 1 + (BIG - 3) + 1 + 5, sent);
+    cret = client_read_response(&c, &resp, FALSE, TIMEOUT);
+    ok(cret == CLIENT_OK && resp.status == 200, "file chunks: expected 200, got result %d status %d\n", cret, resp.status);
+    value = cret == CLIENT_OK ? response_header(&resp, "Content-Length") : NULL;
+    ok(value && atoi(value) == 1 + (BIG - 3) + 1 + 5, "Content-Length counts the file chunks: got %s\n", value ? value : "(none)");
+    ok(cret == CLIENT_OK && resp.body_len == 1 + (BIG - 3) + 1 + 5 && resp.body[0] == '<' &&
+       file_bytes_match(resp.body + 1, 3, BIG - 3, 1) && resp.body[1 + BIG - 3] == '>' &&
+       file_bytes_match(resp.body + 2 + BIG - 3, 2, 5, 2),
+       "the body is the memory and file chunks in order (%d bytes)\n", resp.body_len);
+    if (cret == CLIENT_OK) response_free(&resp);
+
+    /* the handle is what counts, not the name: move the file away and put another in its place */
+    snprintf(moved_path, sizeof(moved_path), "%s.moved", big_path);
+    moved = MoveFileExA(big_path, moved_path, MOVEFILE_REPLACE_EXISTING);
+    ok(moved, "renaming the open big file: error %lu\n", moved ? 0 : GetLastError());
+    other = make_file("big", BIG, 9, other_path, sizeof(other_path));
+    ok(other != INVALID_HANDLE_VALUE && !strcmp(other_path, big_path), "another file under the old name\n");
+    CloseHandle(other);
+    if (!send_and_receive(&c, "GET", "/r/file2", "HTTP/1.1", NULL, req, "a replaced file")) goto done1;
+    init_response(&r, 200, "OK", NULL, NULL);
+    set_file_chunk(&r.chunks[0], big, 0, 200000);
+    r.resp.EntityChunkCount = 1;
+    r.resp.pEntityChunks = r.chunks;
+    ret = send_response_sync(queue, req->RequestId, 0, &r, NULL);
+    ok(ret == NO_ERROR, "a file replaced under its name: expected NO_ERROR, got %lu\n", ret);
+    cret = client_read_response(&c, &resp, FALSE, TIMEOUT);
+    ok(cret == CLIENT_OK && resp.body_len == 200000 && file_bytes_match(resp.body, 0, 200000, 1),
+       "a file replaced under its name: the handle's bytes are sent, not the new file's\n");
+    if (cret == CLIENT_OK) response_free(&resp);
+
+    /* a range past the end of the file */
+    if (!send_and_receive(&c, "GET", "/r/file3", "HTTP/1.1", NULL, req, "a range past the end")) goto done1;
+    set_file_chunk(&r.chunks[0], small, 4, 100000);
+    ret = send_response_sync(queue, req->RequestId, 0, &r, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "a byte range past the end of the file: expected ERROR_INVALID_PARAMETER, got %lu\n", ret);
+    ret = respond_text(queue, req->RequestId, "still here");
+    ok(ret == NO_ERROR, "after a refused file chunk the request is answerable: expected NO_ERROR, got %lu\n", ret);
+    cret = client_read_response(&c, &resp, FALSE, TIMEOUT);
+    ok(cret == CLIENT_OK && resp.body_len == 10, "the answer after a refused file chunk arrives\n");
+    if (cret == CLIENT_OK) response_free(&resp);
+done1:
+    client_close(&c);
+done:
+    CloseHandle(big);
+    CloseHandle(small);
+    DeleteFileA(big_path);
+    DeleteFileA(moved_path);
+    DeleteFileA(small_path);
+    free_request(req);
+}
+
 int main(int argc, char **argv)
 {
     test_startup("v1_response.c");
@@ -432,6 +551,7 @@ int main(int argc, char **argv)
     test_close_after_response("HTTP/1.1", "Connection: close\r\n", "an HTTP/1.1 request with Connection: close");
     test_close_after_response("HTTP/1.0", NULL, "an HTTP/1.0 request without keep-alive");
     test_pipelining();
+    test_file_chunks();
     /* Last: Wine 8.0's own httpapi has HttpSendResponseEntityBody as a stub that raises. */
     test_more_data();
 
