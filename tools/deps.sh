@@ -20,6 +20,9 @@ test)
     have openssl || need="$need openssl"
     have python3 || need="$need python3"
     have clang || need="$need clang"
+    # the HTTPS suite's browser check; NSS's certutil makes it trust the test CA
+    have chromium || need="$need chromium"
+    have certutil || need="$need libnss3-tools"
     # tests/ktls boots Debian's kernel (it has kTLS) in QEMU with a busybox initramfs
     have qemu-system-x86_64 || need="$need qemu-system-x86"
     [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || need="$need busybox-static"
