@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#define HS_PROTO_VERSION 2
+#define HS_PROTO_VERSION 3
 
 /* ------------------------------------------------------------------------ */
 /* Installed layout                                                          */
@@ -61,6 +61,19 @@
 
 #define HS_IOCTL_REQUEST_PROPERTY HS_CTL_CODE(0x90b) /* in: hs_property_params; out: the property's
                                                        structure (info: its size, also with MORE_DATA) */
+
+#define HS_IOCTL_CLIENT_CERT     HS_CTL_CODE(0x90c) /* in: hs_client_cert_params; out: the
+                                                       HTTP_SSL_CLIENT_CERT_INFO (or, with
+                                                       HTTP_RECEIVE_SECURE_CHANNEL_TOKEN, the
+                                                       HTTP_REQUEST_CHANNEL_BIND_STATUS) and its data,
+                                                       pointers built for user_address */
+struct hs_client_cert_params
+{
+    uint64_t connection_id;
+    uint64_t user_address;
+    uint32_t flags;              /* HTTP_RECEIVE_SECURE_CHANNEL_TOKEN 1, HTTP_RECEIVE_FULL_CHAIN 2 */
+    uint32_t reserved;
+};
 
 #define HS_PROPERTY_SNI             4   /* HttpRequestPropertySni */
 #define HS_PROPERTY_TLS_CIPHER_INFO 14  /* HttpRequestPropertyTlsCipherInfo */
@@ -143,6 +156,8 @@ enum hs_ctl_type
     HS_MSG_CONFIG,       /* D->E  the configuration records (text) read at driver start */
     HS_MSG_CERT_REQUEST, /* E->D  hs_msg_cert_request: an SSL binding's certificate is needed */
     HS_MSG_CERT_REPLY,   /* D->E  hs_msg_cert_reply + the material (HS_CERT_* layout) */
+    HS_MSG_CHAIN_REQUEST,/* E->D  hs_msg_chain_request + certificates: verify a client's chain */
+    HS_MSG_CHAIN_REPLY,  /* D->E  hs_msg_chain_reply */
 };
 
 /* The certificate an SSL binding names.  op: the engine's request id,
@@ -177,6 +192,35 @@ struct hs_msg_cert_reply
     uint32_t format;             /* HS_CERT_DER / HS_CERT_PKCS12 */
 };
 #define HS_CERT_MAX (1u << 20)
+
+/* A client certificate's chain, verified the way http.sys does it: with
+ * CertGetCertificateChain in the prefix (LocalMachine stores), under the
+ * binding's DefaultCertCheckMode; the result is HTTP_SSL_CLIENT_CERT_INFO's
+ * CertFlags (the chain's CERT_TRUST_* error status).  op: the engine's
+ * request id, echoed in the reply.  The request is followed by count
+ * certificates, each u32 length + DER, the client's own first, then the
+ * intermediates it sent. */
+#define HS_CHAIN_FETCH_URLS 0x1  /* DisableSslCertChainCacheOnlyUrlRetrieval: AIA and CRL URLs may be fetched */
+struct hs_msg_chain_request
+{
+    uint32_t flags;              /* HS_CHAIN_* */
+    uint32_t check_mode;         /* the binding's DefaultCertCheckMode (HTTP_CERT_CHECK_MODE_* bits) */
+    uint32_t freshness_time;     /* DefaultRevocationFreshnessTime, seconds */
+    uint32_t url_timeout;        /* DefaultRevocationUrlRetrievalTimeout, ms (0: the system's) */
+    uint32_t count;              /* certificates that follow */
+    uint32_t reserved;
+};
+struct hs_msg_chain_reply
+{
+    uint32_t status;             /* Win32 error of the verification itself */
+    uint32_t cert_flags;         /* CERT_CHAIN_CONTEXT.TrustStatus.dwErrorStatus */
+};
+/* The driver calls, in httpapi.dll loaded into winedevice.exe, by ordinal only:
+ *   DWORD WINAPI httpsys_verify_chain(const struct hs_msg_chain_request *,
+ *                                     DWORD size, struct hs_msg_chain_reply *)
+ * size: the request and its certificates. */
+#define HS_CHAIN_EXPORT_ORDINAL 201
+#define HS_CHAIN_MAX_CERTS 16
 
 #define HS_MAX_FRAME (64u << 20)   /* frames above this are a protocol error */
 

@@ -119,14 +119,6 @@ BOOL WINAPI HttpIsFeatureSupported(ULONG feature)
 }
 
 /* Plain connections carry no client certificate; TLS comes with HTTPS. */
-ULONG WINAPI HttpReceiveClientCertificate(HANDLE h, HTTP_CONNECTION_ID id, ULONG flags, HTTP_SSL_CLIENT_CERT_INFO *info,
-                                          ULONG size, ULONG *bytes, OVERLAPPED *ovl)
-{
-    TRACE("%p %#I64x %#lx %p %lu %p %p\n", h, id, flags, info, size, bytes, ovl);
-    if (!info || (flags & ~3u) || (!ovl && !bytes)) return ERROR_INVALID_PARAMETER;
-    return ERROR_NOT_FOUND;
-}
-
 ULONG WINAPI HttpCloseRequestQueue(HANDLE h)
 {
     TRACE("%p\n", h);

@@ -22,17 +22,19 @@ from pki import Pki  # noqa: E402
 
 BASE = 0x7f0000000000
 IOCTL_REQUEST_PROPERTY = ctl_code(0x90b)
+IOCTL_CLIENT_CERT = ctl_code(0x90c)
 FLAG_NEGOTIATE_CLIENT_CERT, FLAG_REJECT, FLAG_DISABLE_TLS13 = 0x2, 0x8, 0x40
 FLAG_ENABLE_SESSION_TICKET, FLAG_DISABLE_TLS12, FLAG_DISABLE_SESSION_ID = 0x800, 0x1000, 0x4000
 
 
-def ssl_line(kind, subject, leaf, flags=0, store="MY"):
-    return "ssl %s %s hash=%s store=%s flags=%d checkmode=0 freshness=0 urltimeout=0\n" % (
-        kind, subject, leaf.hash_hex if leaf else "00" * 20, store, flags)
+def ssl_line(kind, subject, leaf, flags=0, store="MY", checkmode=0, freshness=0, urltimeout=0):
+    return "ssl %s %s hash=%s store=%s flags=%d checkmode=%d freshness=%d urltimeout=%d\n" % (
+        kind, subject, leaf.hash_hex if leaf else "00" * 20, store, flags, checkmode, freshness, urltimeout)
 
 
-def client_context(pki, minimum=None, maximum=None, cert=None, tickets=True):
+def client_context(pki, minimum=None, maximum=None, cert=None, tickets=True, pha=False):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.post_handshake_auth = pha
     ctx.load_verify_locations(pki.root_pem)
     ctx.check_hostname = False
     if minimum:
@@ -480,12 +482,122 @@ def test_file_chunks(binary, workdir, pki):
     finish(eng, srv)
 
 
+def test_client_certificates(binary, workdir, pki):
+    """CertFlags from the driver's chain check, and HttpReceiveClientCertificate:
+    the certificate of the handshake, or one asked for afterwards (TLS 1.3
+    post-handshake authentication, TLS 1.2 renegotiation)."""
+    import hashlib
+    leaf = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
+    client = pki.leaf("client", "Test Client", client=True)
+    port = free_port()
+    eng, srv = start(binary, workdir, "clientcert", port, "", {leaf.thumbprint: leaf.material()},
+                     params=["DisableSslCertChainCacheOnlyUrlRetrieval:dword=1"], image=2)
+    any_ = "0.0.0.0:%d" % port
+    eng.apply_config(1, ssl_line("ip", any_, leaf, FLAG_NEGOTIATE_CLIENT_CERT, checkmode=5, freshness=60,
+                                 urltimeout=1500))
+    eng.chain_result = lambda certs, req: (time.sleep(0.5), (0, 0x20))[1]
+    calls = {}
+
+    def ask(img, flags=0, size=8192, conn=None):
+        return eng.call(1, IOCTL_CLIENT_CERT, struct.pack("<QQII", conn or img.connection_id, BASE, flags, 0), size, 30)
+
+    def on_request(img):
+        calls["cert"] = ask(img)
+        calls["small"] = ask(img, size=10)
+        calls["short"] = ask(img, size=40)
+        calls["cbt"] = ask(img, flags=1)
+        calls["badflags"] = ask(img, flags=4)
+        calls["noconn"] = ask(img, conn=0x7fffffff)
+    srv.on_request = on_request
+    r = https_get(port, client_context(pki, cert=client))
+    srv.on_request = None
+    check(r["status"] == 200, "NEGOTIATE_CLIENT_CERT with a certificate (%r)" % r["error"])
+    certs, req = eng.chain_requests[-1] if eng.chain_requests else ([], {})
+    check(certs[:1] == [client.cert_der], "the driver is asked to verify the client's certificate")
+    check(req.get("check_mode") == 5 and req.get("freshness") == 60 and req.get("url_timeout") == 1500,
+          "with the binding's DefaultCertCheckMode, freshness and URL timeout (%r)" % req)
+    check(req.get("flags") == 1, "DisableSslCertChainCacheOnlyUrlRetrieval=1: URLs may be fetched (%r)" % req)
+    info = srv.images[-1].ssl_info() if srv.images else None
+    check(info and info.get("client_cert_flags") == 0x20,
+          "the request waited for the chain check: CertFlags is the driver's answer (%r)" % (info or {}).get(
+              "client_cert_flags"))
+    st, n, data = calls.get("cert", (None, 0, b""))
+    check(st == 0 and n == 32 + len(client.cert_der), "HttpReceiveClientCertificate: the structure and the DER")
+    if st == 0:
+        flags, size, ptr = struct.unpack_from("<IIQ", data)
+        check(flags == 0x20 and size == len(client.cert_der) and ptr == BASE + 32 and data[32:] == client.cert_der,
+              "CertFlags, CertEncodedSize, pCertEncoded right after the structure")
+    st, n, _ = calls.get("small", (None, 0, b""))
+    check(st == status_of(122), "a buffer smaller than the structure: ERROR_INSUFFICIENT_BUFFER (%r)" % st)
+    st, n, data = calls.get("short", (None, 0, b""))
+    check(st == status_of(234) and data[:8] == struct.pack("<II", 0x20, len(client.cert_der)),
+          "a buffer without room for the certificate: ERROR_MORE_DATA with CertEncodedSize (%r)" % st)
+    st, n, data = calls.get("cbt", (None, 0, b""))
+    expect = b"tls-server-end-point:" + hashlib.sha256(leaf.cert_der).digest()
+    ok_cbt = st == 0 and len(data) >= 24
+    if ok_cbt:
+        ptr, tsize = struct.unpack_from("<QI", data, 8)
+        token = data[24:24 + tsize]
+        app_len, app_off = struct.unpack_from("<II", token, 24)
+        ok_cbt = ptr == BASE + 24 and token[app_off:app_off + app_len] == expect
+    check(ok_cbt, "HTTP_RECEIVE_SECURE_CHANNEL_TOKEN: tls-server-end-point binding in SEC_CHANNEL_BINDINGS")
+    check(calls.get("badflags", (0,))[0] == status_of(87), "unknown flags: ERROR_INVALID_PARAMETER")
+    check(calls.get("noconn", (0,))[0] == status_of(1229), "an unknown connection: ERROR_CONNECTION_INVALID")
+
+    # the driver could not verify: never trusted by mistake
+    eng.chain_result = lambda certs, req: (5, 0)
+    r = https_get(port, client_context(pki, cert=client))
+    info = srv.images[-1].ssl_info() if srv.images else None
+    check(info and info.get("client_cert_flags") == 0x10000, "a failed verification: CERT_TRUST_IS_PARTIAL_CHAIN")
+    # asked in the handshake and none sent: not asked again
+    srv.on_request = on_request
+    r = https_get(port, client_context(pki))
+    srv.on_request = None
+    check(calls["cert"][0] == status_of(1168), "NEGOTIATE_CLIENT_CERT and no certificate: ERROR_NOT_FOUND")
+
+    # without NEGOTIATE_CLIENT_CERT the certificate is asked for when the application wants it
+    eng.chain_result = lambda certs, req: (0, 0)
+    eng.apply_config(1, ssl_line("ip", any_, leaf, 0))
+    for version, pha, cert, expect_st, what in (
+            (ssl.TLSVersion.TLSv1_3, True, client, 0, "TLS 1.3 post-handshake authentication"),
+            (ssl.TLSVersion.TLSv1_2, False, client, 0, "TLS 1.2 renegotiation"),
+            (ssl.TLSVersion.TLSv1_3, False, client, 1168, "TLS 1.3 without post-handshake auth: ERROR_NOT_FOUND"),
+            (ssl.TLSVersion.TLSv1_3, True, None, 1168, "TLS 1.3, the client has none: ERROR_NOT_FOUND")):
+        calls.clear()
+
+        def later(img):
+            calls["cert"] = ask(img)
+            calls["again"] = ask(img)
+        srv.on_request = later
+        ctx = client_context(pki, minimum=version, maximum=version, cert=cert, pha=pha)
+        r = https_get(port, ctx)
+        srv.on_request = None
+        st, n, data = calls.get("cert", (None, 0, b""))
+        got = data[32:] if st == 0 else None
+        check(st == status_of(expect_st) and (expect_st or got == client.cert_der),
+              "%s (%r, %r)" % (what, st, r["error"]))
+        check(r["status"] == 200, "%s: the response arrives" % what)
+        check(calls.get("again", (None,))[0] == status_of(expect_st), "%s: a second call answers the same" % what)
+    # a plain connection has no certificate
+    plain = free_port()
+    eng.add_url(1, "http://+:%d/" % plain)
+    calls.clear()
+    srv.on_request = lambda img: calls.__setitem__("cert", ask(img))
+    s = socket.create_connection(("127.0.0.1", plain), timeout=5)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.recv(1000)
+    s.close()
+    srv.on_request = None
+    check(calls.get("cert", (None,))[0] == status_of(1168), "an http connection: ERROR_NOT_FOUND")
+    finish(eng, srv)
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     pki = Pki(os.path.join(workdir, "pki"))
     for test in (test_basics, test_lookup_and_changes, test_flags, test_sessions, test_certificate_fetch,
-                 test_key_update_user_space, test_file_chunks):
+                 test_key_update_user_space, test_file_chunks, test_client_certificates):
         try:
             test(binary, workdir, pki)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -12,7 +12,7 @@ import time
 
 HDR = struct.Struct("<IHHQQ")          # length, type, reserved, op, file
 AUTH_MAGIC = 0x53485448
-PROTO_VERSION = 2
+PROTO_VERSION = 3
 MSG_AUTH, MSG_WELCOME, MSG_OPEN, MSG_CLOSE, MSG_IOCTL, MSG_CANCEL, MSG_COMPLETE, MSG_SHUTDOWN, MSG_BYE = range(1, 10)
 
 
@@ -31,6 +31,7 @@ IOCTL_SET_QUEUE = ctl_code(0x907)
 IOCTL_APPLY_CONFIG = ctl_code(0x909)
 MSG_CONFIG = 10
 MSG_CERT_REQUEST, MSG_CERT_REPLY = 11, 12
+MSG_CHAIN_REQUEST, MSG_CHAIN_REPLY = 13, 14
 CERT_REQUEST = struct.Struct("<II32s256s512s")   # source, hash_len, hash, store (UTF-16), host (UTF-16)
 
 
@@ -92,6 +93,10 @@ class Engine:
         self.certs = dict(certs or {})
         self.cert_requests = []          # (source, hash or host, store) in arrival order
         self.cert_delay = 0.0            # seconds the "driver" takes to answer
+        # client chains to verify: the driver's answer is chain_result(certs DER list, request dict)
+        # -> (status, cert_flags); chain_requests keeps what was asked
+        self.chain_result = lambda certs, req: (0, 0)
+        self.chain_requests = []
         self.send_lock = threading.Lock()
         self.cond = threading.Condition()
         typ, _, _, _ = self.read_frame(5)
@@ -150,6 +155,23 @@ class Engine:
                 return
             if typ == MSG_CERT_REQUEST:
                 threading.Thread(target=self._answer_cert, args=(op, body), daemon=True).start()
+            if typ == MSG_CHAIN_REQUEST:
+                threading.Thread(target=self._answer_chain, args=(op, body), daemon=True).start()
+
+    def _answer_chain(self, op, body):
+        flags, check_mode, freshness, url_timeout, count, _ = struct.unpack_from("<6I", body)
+        certs, pos = [], 24
+        for _ in range(count):
+            (n,) = struct.unpack_from("<I", body, pos)
+            certs.append(body[pos + 4:pos + 4 + n])
+            pos += 4 + n
+        req = {"flags": flags, "check_mode": check_mode, "freshness": freshness, "url_timeout": url_timeout}
+        self.chain_requests.append((certs, req))
+        status, cert_flags = self.chain_result(certs, req)
+        try:
+            self.send(MSG_CHAIN_REPLY, op, 0, struct.pack("<II", status, cert_flags))
+        except OSError:
+            pass
 
     def _answer_cert(self, op, body):
         source, hash_len, hash_, store, host = CERT_REQUEST.unpack_from(body)

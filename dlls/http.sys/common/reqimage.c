@@ -50,6 +50,11 @@ struct img_client_cert_info
     uint64_t cert_encoded, token;
     uint8_t denied_by_mapper, pad[7];
 };
+struct img_channel_bind_status
+{
+    uint64_t service_name, channel_token;
+    uint32_t channel_token_size, flags;
+};
 struct img_request_info { uint32_t type, length; uint64_t info; };
 struct img_ssl_protocol_info
 {
@@ -60,6 +65,8 @@ _Static_assert(sizeof(struct img_request) == HS_IMAGE_V2_SIZE, "HTTP_REQUEST_V2 
 _Static_assert(sizeof(struct img_ssl_info) == 48, "HTTP_SSL_INFO layout");
 _Static_assert(sizeof(struct img_client_cert_info) == 32, "HTTP_SSL_CLIENT_CERT_INFO layout");
 _Static_assert(sizeof(struct img_request_info) == 16, "HTTP_REQUEST_INFO layout");
+_Static_assert(sizeof(struct img_channel_bind_status) == HS_CHANNEL_BIND_STATUS_SIZE,
+               "HTTP_REQUEST_CHANNEL_BIND_STATUS layout");
 _Static_assert(sizeof(struct img_ssl_protocol_info) == 28, "HTTP_SSL_PROTOCOL_INFO layout");
 _Static_assert(offsetof(struct img_request, request_info_count) == HS_IMAGE_V1_SIZE, "HTTP_REQUEST_V1 layout");
 _Static_assert(offsetof(struct img_request, request_id) == HS_IMAGE_REQUEST_ID_OFFSET, "RequestId offset");
@@ -301,4 +308,41 @@ void hs_image_build(const struct hs_wire_request *w, uint32_t wire_size, uint32_
 
     memcpy(out, &req, fixed);
     res->written = l.used;
+}
+
+/* A fixed structure followed by data it points to, as HttpReceiveClientCertificate returns. */
+static uint32_t fixed_and_data(const void *fixed, uint32_t fixed_size, const uint8_t *data, uint32_t len,
+                               uint8_t *out, uint32_t cap, uint32_t *written)
+{
+    *written = 0;
+    if (cap < fixed_size) return 122;   /* ERROR_INSUFFICIENT_BUFFER */
+    memcpy(out, fixed, fixed_size);
+    *written = fixed_size;
+    if (cap - fixed_size < len) return 234;   /* ERROR_MORE_DATA */
+    if (len) memcpy(out + fixed_size, data, len);
+    *written = fixed_size + len;
+    return 0;
+}
+
+uint32_t hs_client_cert_image(uint32_t cert_flags, const uint8_t *der, uint32_t len, uint64_t user_address,
+                              uint8_t *out, uint32_t cap, uint32_t *written)
+{
+    struct img_client_cert_info info;
+
+    memset(&info, 0, sizeof(info));
+    info.cert_flags = cert_flags;
+    info.cert_encoded_size = len;
+    if (cap >= sizeof(info) && cap - sizeof(info) >= len) info.cert_encoded = user_address + sizeof(info);
+    return fixed_and_data(&info, sizeof(info), der, len, out, cap, written);
+}
+
+uint32_t hs_channel_bind_image(const uint8_t *token, uint32_t len, uint64_t user_address,
+                               uint8_t *out, uint32_t cap, uint32_t *written)
+{
+    struct img_channel_bind_status st;
+
+    memset(&st, 0, sizeof(st));
+    if (cap >= sizeof(st) && cap - sizeof(st) >= len) st.channel_token = user_address + sizeof(st);
+    st.channel_token_size = len;
+    return fixed_and_data(&st, sizeof(st), token, len, out, cap, written);
 }

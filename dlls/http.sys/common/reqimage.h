@@ -34,6 +34,21 @@ void hs_image_build(const struct hs_wire_request *w, uint32_t wire_size, uint32_
                     uint32_t flags, uint64_t user_address, uint8_t *out, uint32_t cap,
                     struct hs_image_result *res);
 
+/*
+ * HttpReceiveClientCertificate's answers, for the buffer the caller sees at
+ * user_address: HTTP_SSL_CLIENT_CERT_INFO with the encoded certificate
+ * after it, or HTTP_REQUEST_CHANNEL_BIND_STATUS with the token after it.
+ * Returns 0, ERROR_INSUFFICIENT_BUFFER (122: nothing written) or
+ * ERROR_MORE_DATA (234: the fixed part only, with the size filled in);
+ * *written is what was written.
+ */
+#define HS_CLIENT_CERT_INFO_SIZE 32
+#define HS_CHANNEL_BIND_STATUS_SIZE 24
+uint32_t hs_client_cert_image(uint32_t cert_flags, const uint8_t *der, uint32_t len, uint64_t user_address,
+                              uint8_t *out, uint32_t cap, uint32_t *written);
+uint32_t hs_channel_bind_image(const uint8_t *token, uint32_t len, uint64_t user_address,
+                               uint8_t *out, uint32_t cap, uint32_t *written);
+
 /* Sizes of the fixed part, for callers that check a buffer up front. */
 #define HS_IMAGE_V1_SIZE 848
 #define HS_IMAGE_V2_SIZE 864

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "conn.h"
+#include "clientcert.h"
 #include "request.h"
 #include "queue.h"
 #include "cookurl.h"
@@ -595,6 +596,7 @@ again:
             continue;
         }
         if (c->req) break;                 /* pipelined requests wait for this response */
+        if (hs_client_cert_busy(c)) break; /* CertFlags first: pSslInfo carries it */
         if (!c->in.len)
         {
             if (c->read_eof && !c->out.len && hs_list_empty(&c->out_files)) hs_conn_close(c);

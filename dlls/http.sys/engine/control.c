@@ -180,6 +180,9 @@ static void dispatch(struct hs_control *c, const struct hs_msg_header *hdr, cons
     case HS_MSG_CERT_REPLY:
         c->h.cert_reply(c->eng, hdr->op, body, len);
         break;
+    case HS_MSG_CHAIN_REPLY:
+        c->h.chain_reply(c->eng, hdr->op, body, len);
+        break;
     default:
         goto bad;
     }

@@ -28,6 +28,7 @@ struct hs_control_handlers
     void (*shutdown)(struct hs_engine *eng);
     void (*config)(struct hs_engine *eng, const uint8_t *text, uint32_t len);
     void (*cert_reply)(struct hs_engine *eng, uint64_t op, const uint8_t *body, uint32_t len);
+    void (*chain_reply)(struct hs_engine *eng, uint64_t op, const uint8_t *body, uint32_t len);
     void (*lost)(struct hs_engine *eng);       /* the channel closed or broke */
 };
 

@@ -14,6 +14,7 @@
 
 #include "engine.h"
 #include "certs.h"
+#include "clientcert.h"
 #include "control.h"
 #include "queue.h"
 #include "conn.h"
@@ -222,6 +223,7 @@ static void on_lost(struct hs_engine *eng)
 
 const struct hs_control_handlers hs_engine_handlers =
 {
-    on_authenticated, on_open, on_close, on_ioctl, on_cancel, on_shutdown, on_config, hs_certs_on_reply, on_lost
+    on_authenticated, on_open, on_close, on_ioctl, on_cancel, on_shutdown, on_config, hs_certs_on_reply,
+    hs_client_cert_on_chain_reply, on_lost
 };
 

@@ -52,6 +52,7 @@ struct hs_op
     {
         struct hs_receive_params recv;
         struct hs_body_params body;
+        struct hs_client_cert_params cert;
     } p;
 };
 

@@ -7,6 +7,7 @@
 
 #include "queue.h"
 #include "tlsinfo.h"
+#include "clientcert.h"
 #include "request.h"
 #include "conn.h"
 #include "shmq.h"
@@ -596,6 +597,7 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     case HS_IOCTL_RECEIVE_BODY:    ioctl_receive_body(eng, q, op, in, in_len); break;
     case HS_IOCTL_SEND:            ioctl_send(eng, q, op, in, in_len); break;
     case HS_IOCTL_REQUEST_PROPERTY: ioctl_request_property(eng, q, op, in, in_len); break;
+    case HS_IOCTL_CLIENT_CERT:     hs_client_cert_ioctl(eng, q, op, in, in_len); break;
     default:                       hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0); break;
     }
 }

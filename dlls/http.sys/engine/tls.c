@@ -47,6 +47,7 @@
 #include <openssl/ssl.h>
 
 #include "tls.h"
+#include "clientcert.h"
 #include "conn.h"
 #include "engine.h"
 #include "log.h"
@@ -198,7 +199,7 @@ static const struct hs_ssl_binding *find_binding(const struct hs_records *r, con
     return NULL;
 }
 
-static int accept_any_certificate(int ok, X509_STORE_CTX *store)
+int hs_tls_accept_any_certificate(int ok, X509_STORE_CTX *store)
 {
     (void)ok;
     (void)store;
@@ -221,7 +222,7 @@ static int apply_binding(SSL *ssl, struct hs_tls_conn *t, const struct hs_ssl_bi
     if (!SSL_set_min_proto_version(ssl, min) || !SSL_set_max_proto_version(ssl, max)) return 0;
     if (!SSL_use_cert_and_key(ssl, m->cert, m->key, m->chain, 1)) return 0;
     if (b->flags & FLAG_NEGOTIATE_CLIENT_CERT)
-        SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, accept_any_certificate);
+        SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, hs_tls_accept_any_certificate);
     if (b->flags & FLAG_ENABLE_SESSION_TICKET) SSL_clear_options(ssl, SSL_OP_NO_TICKET);
     /* sessions resume only on the binding and certificate that made them */
     if (!(md = EVP_MD_CTX_new())) return 0;
@@ -233,6 +234,8 @@ static int apply_binding(SSL *ssl, struct hs_tls_conn *t, const struct hs_ssl_bi
     if (kernel_ssl && (tls13 || (b->flags & FLAG_NEGOTIATE_CLIENT_CERT))) SSL_set_options(ssl, SSL_OP_ENABLE_KTLS);
     t->binding_flags = b->flags;
     t->check_mode = b->checkmode;
+    t->freshness = b->freshness;
+    t->url_timeout = b->urltimeout;
     return 1;
 }
 
@@ -306,16 +309,26 @@ static int client_hello(SSL *ssl, int *alert, void *arg)
 /* kernel TLS, KeyUpdate, sessions                                           */
 /* ------------------------------------------------------------------------ */
 
-static void watch_key_update(int write_p, int version, int content_type, const void *buf, size_t len,
-                             SSL *ssl, void *arg)
+/* Handshake messages from the client after the handshake: a KeyUpdate
+ * that asks for an answer (under kernel TLS), the Finished that ends the
+ * answer to a certificate request. */
+static void watch_messages(int write_p, int version, int content_type, const void *buf, size_t len,
+                           SSL *ssl, void *arg)
 {
     const unsigned char *p = buf;
+    struct hs_tls_conn *t = conn_of(ssl)->tls;
 
     (void)version;
     (void)arg;
-    if (!write_p && content_type == SSL3_RT_HANDSHAKE && len >= 5 && p[0] == SSL3_MT_KEY_UPDATE &&
-        p[4] == SSL_KEY_UPDATE_REQUESTED)
-        conn_of(ssl)->tls->key_update = 1;
+    if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 4) return;
+    if (t->ktls_tx && len >= 5 && p[0] == SSL3_MT_KEY_UPDATE && p[4] == SSL_KEY_UPDATE_REQUESTED)
+        t->key_update = 1;
+    if (t->cert_asked && p[0] == SSL3_MT_FINISHED) t->peer_finished = 1;
+}
+
+void hs_tls_watch_handshake(struct hs_conn *c)
+{
+    SSL_set_msg_callback(c->tls->ssl, watch_messages);
 }
 
 static void info(const SSL *ssl, int where, int ret)
@@ -323,13 +336,14 @@ static void info(const SSL *ssl, int where, int ret)
     struct hs_conn *c = conn_of(ssl);
 
     (void)ret;
-    if (!(where & SSL_CB_HANDSHAKE_DONE) || !c || c->tls->ktls_tx) return;
-    if (BIO_get_ktls_send(SSL_get_wbio(ssl)))
+    if (!(where & SSL_CB_HANDSHAKE_DONE) || !c || !c->tls) return;
+    if (!c->tls->ktls_tx && BIO_get_ktls_send(SSL_get_wbio(ssl)))
     {
         c->tls->ktls_tx = 1;
-        SSL_set_msg_callback((SSL *)ssl, watch_key_update);
+        hs_tls_watch_handshake(c);
         TRACE("connection %llu: kernel TLS sends (%s)", (unsigned long long)c->id, SSL_get_version(ssl));
     }
+    hs_client_cert_handshake_done(c);
 }
 
 static int new_session(SSL *ssl, SSL_SESSION *sess)
@@ -402,6 +416,7 @@ int hs_tls_conn_start(struct hs_conn *c)
     SSL_set_app_data(t->ssl, c);
     SSL_set_accept_state(t->ssl);
     hs_list_init(&t->wait.link);
+    hs_list_init(&t->cert_ops);
     c->tls = t;
     return 0;
 }
@@ -466,6 +481,7 @@ ssize_t hs_tls_read(struct hs_conn *c, void *buf, size_t len)
     errno = 0;
     n = SSL_read(t->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
     if (t->key_update) return key_update_refused(c);
+    if (t->cert_asked) hs_client_cert_after_read(c);
     if (n > 0) return n;
     return failed_call(c, n, 1);
 }
@@ -526,6 +542,7 @@ void hs_tls_conn_free(struct hs_conn *c)
     unsigned int i;
 
     if (!t) return;
+    hs_client_cert_conn_gone(c);
     if (t->waiting_cert) hs_certs_cancel_wait(&t->wait);
     if (!t->failed && SSL_is_init_finished(t->ssl))
     {

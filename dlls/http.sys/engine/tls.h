@@ -23,6 +23,7 @@
 #include <openssl/ssl.h>
 
 #include "certs.h"
+#include "evloop.h"
 
 struct hs_engine;
 struct hs_conn;
@@ -37,6 +38,7 @@ struct hs_tls_conn
     struct hs_cert_material *cert;       /* the certificate served */
     uint32_t binding_flags;              /* the binding's DefaultFlags */
     uint32_t check_mode;                 /* the binding's DefaultCertCheckMode */
+    uint32_t freshness, url_timeout;     /* and its revocation freshness (s) and URL timeout (ms) */
     char sni[256];                       /* host name the client sent, "" if none */
     SSL_SESSION *sessions[HS_TLS_MAX_SESSIONS];  /* EnableSslCloseNotify: what to drop without goodbye */
     unsigned int session_count;
@@ -46,6 +48,14 @@ struct hs_tls_conn
     unsigned ktls_tx : 1;                /* the kernel encrypts what we send */
     unsigned key_update : 1;             /* the client asked for new keys while the kernel sends */
     unsigned failed : 1;                 /* a fatal TLS error: the session is not kept */
+    unsigned handshake_done : 1;         /* the first handshake finished */
+    unsigned cert_asked : 1;             /* a certificate request is out (TLS 1.3 post-handshake
+                                            authentication or TLS 1.2 renegotiation) */
+    unsigned cert_final : 1;             /* the client answered a certificate request: no more asking */
+    unsigned peer_finished : 1;          /* the client's Finished of that exchange arrived */
+    uint64_t chain_op;                   /* the client's chain is being verified (CHAIN_REQUEST id) */
+    struct hs_list cert_ops;             /* HttpReceiveClientCertificate calls waiting for it */
+    struct hs_timer cert_timer;          /* how long the client has to answer a certificate request */
     uint8_t *client_cert;                /* DER of the client's certificate, once received */
     uint32_t client_cert_len;
     uint32_t client_cert_flags;          /* CertFlags: the chain's verification result */
@@ -64,6 +74,11 @@ ssize_t hs_tls_write(struct hs_conn *c, const void *buf, size_t len);
 /* Sends file bytes through kernel TLS (SSL_sendfile): like hs_tls_write,
  * or -2 when the connection does not send through the kernel. */
 ssize_t hs_tls_sendfile(struct hs_conn *c, int fd, uint64_t offset, size_t len);
+/* The verify callback of every client certificate request: the chain is
+ * judged later, with Windows' rules (clientcert.c). */
+int  hs_tls_accept_any_certificate(int ok, X509_STORE_CTX *store);
+/* Watches the client's handshake messages after the handshake. */
+void hs_tls_watch_handshake(struct hs_conn *c);
 /* Decrypted bytes OpenSSL holds that the socket will not signal. */
 int  hs_tls_pending(const struct hs_conn *c);
 /* Sends close_notify where EnableSslCloseNotify asks for it (best effort). */

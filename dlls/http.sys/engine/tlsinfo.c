@@ -89,23 +89,6 @@ static void protocol_info(SSL *ssl, const struct hs_tls_conn *t, struct hs_wire_
     }
 }
 
-/* Keeps the client's certificate (DER) once the handshake has one. */
-static void note_client_cert(struct hs_tls_conn *t)
-{
-    X509 *peer;
-    unsigned char *der = NULL;
-    int len;
-
-    if (t->client_cert || !(peer = SSL_get0_peer_certificate(t->ssl))) return;
-    if ((len = i2d_X509(peer, &der)) <= 0) return;
-    if ((t->client_cert = malloc((size_t)len)))
-    {
-        memcpy(t->client_cert, der, (size_t)len);
-        t->client_cert_len = (uint32_t)len;
-    }
-    OPENSSL_free(der);
-}
-
 void hs_tls_request_info(struct hs_conn *c, struct hs_wire_ssl_input *out)
 {
     struct hs_tls_conn *t = c->tls;
@@ -121,7 +104,6 @@ void hs_tls_request_info(struct hs_conn *c, struct hs_wire_ssl_input *out)
     }
     else out->issuer = out->subject = "";
     protocol_info(t->ssl, t, &out->fixed);
-    note_client_cert(t);
     if (t->client_cert)
     {
         out->fixed.client_cert_negotiated = 1;

@@ -79,8 +79,8 @@ int main(int argc, char **argv)
         ULONG bytes;
         ok(client_cert(NULL, 1, 0, NULL, 0, &bytes, NULL) == ERROR_INVALID_PARAMETER,
            "HttpReceiveClientCertificate without a buffer: expected ERROR_INVALID_PARAMETER (87)\n");
-        ok(client_cert(NULL, 1, 0, info, sizeof(info), &bytes, NULL) == ERROR_NOT_FOUND,
-           "HttpReceiveClientCertificate on a plain connection: expected ERROR_NOT_FOUND (1168)\n");
+        ok(client_cert(NULL, 1, 0, info, sizeof(info), &bytes, NULL) == ERROR_INVALID_HANDLE,
+           "HttpReceiveClientCertificate without a queue: expected ERROR_INVALID_HANDLE (6)\n");
     }
     return test_report();
 }

@@ -14,6 +14,11 @@
 #include "util.h"
 #include <winhttp.h>
 #include <wincrypt.h>
+#include <sspi.h>
+
+#ifndef HTTP_RECEIVE_SECURE_CHANNEL_TOKEN
+#define HTTP_RECEIVE_SECURE_CHANNEL_TOKEN 0x1
+#endif
 
 #define CONTAINER   L"httpsys-conformance-https"
 #define SUBJECT     "CN=localhost, O=httpsys conformance"
@@ -120,6 +125,7 @@ struct fetch
     const WCHAR *host;
     USHORT port;
     BOOL secure;
+    BOOL no_client_cert;    /* answer a certificate request with no certificate */
     DWORD error;            /* 0, or the WinHTTP error */
     DWORD status;
     char body[256];
@@ -142,6 +148,7 @@ static DWORD WINAPI fetch_thread(void *arg)
         (f->secure && !WinHttpSetOption(req, WINHTTP_OPTION_SECURITY_FLAGS, &flags, sizeof(flags))) ||
         /* every fetch makes its own connection and handshake */
         !WinHttpSetOption(req, WINHTTP_OPTION_DISABLE_FEATURE, &no_keep_alive, sizeof(no_keep_alive)) ||
+        (f->no_client_cert && !WinHttpSetOption(req, WINHTTP_OPTION_CLIENT_CERT_CONTEXT, WINHTTP_NO_CLIENT_CERT_CONTEXT, 0)) ||
         !WinHttpSendRequest(req, NULL, 0, NULL, 0, 0, 0) || !WinHttpReceiveResponse(req, NULL) ||
         !WinHttpQueryHeaders(req, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER, NULL, &f->status, &size, NULL))
         f->error = GetLastError();
@@ -155,9 +162,10 @@ static DWORD WINAPI fetch_thread(void *arg)
     return 0;
 }
 
-static void fetch_start(struct fetch *f, const WCHAR *host, USHORT p, BOOL secure)
+static void fetch_start(struct fetch *f, const WCHAR *host, USHORT p, BOOL secure, BOOL no_client_cert)
 {
     memset(f, 0, sizeof(*f));
+    f->no_client_cert = no_client_cert;
     f->host = host;
     f->port = p;
     f->secure = secure;
@@ -218,6 +226,70 @@ static void check_properties(HANDLE queue, HTTP_REQUEST_ID id)
     ok(ret == ERROR_INVALID_PARAMETER, "an unknown property: expected ERROR_INVALID_PARAMETER, got %lu\n", ret);
 }
 
+/* HTTP_RECEIVE_SECURE_CHANNEL_TOKEN: the connection's channel binding, a
+ * SEC_CHANNEL_BINDINGS whose application data is tls-server-end-point. */
+static void check_channel_binding(HANDLE queue, HTTP_CONNECTION_ID conn)
+{
+    static const char prefix[] = "tls-server-end-point:";
+    union { HTTP_REQUEST_CHANNEL_BIND_STATUS st; char raw[512]; } out;
+    const SEC_CHANNEL_BINDINGS *b;
+    ULONG ret, bytes = 0;
+
+    ret = HttpReceiveClientCertificate(queue, conn, HTTP_RECEIVE_SECURE_CHANNEL_TOKEN, (void *)&out, 8, &bytes, NULL);
+    ok(ret == ERROR_INSUFFICIENT_BUFFER, "the channel token into 8 bytes: expected ERROR_INSUFFICIENT_BUFFER, got %lu\n", ret);
+    ret = HttpReceiveClientCertificate(queue, conn, HTTP_RECEIVE_SECURE_CHANNEL_TOKEN, (void *)&out,
+                                       sizeof(out.st), &bytes, NULL);
+    ok(ret == ERROR_MORE_DATA && out.st.ChannelTokenSize > sizeof(*b),
+       "the channel token without room for it: expected ERROR_MORE_DATA and its size, got %lu, %lu\n", ret,
+       out.st.ChannelTokenSize);
+    memset(&out, 0, sizeof(out));
+    ret = HttpReceiveClientCertificate(queue, conn, HTTP_RECEIVE_SECURE_CHANNEL_TOKEN, (void *)&out, sizeof(out),
+                                       &bytes, NULL);
+    ok(ret == NO_ERROR, "HTTP_RECEIVE_SECURE_CHANNEL_TOKEN: expected NO_ERROR, got %lu\n", ret);
+    if (ret) return;
+    b = (const SEC_CHANNEL_BINDINGS *)out.st.ChannelToken;
+    ok(out.st.ChannelToken == (PUCHAR)out.raw + sizeof(out.st) && bytes == sizeof(out.st) + out.st.ChannelTokenSize,
+       "the token follows the structure in the buffer (%lu bytes)\n", bytes);
+    ok(b->cbApplicationDataLength == sizeof(prefix) - 1 + 32 && b->dwApplicationDataOffset == sizeof(*b) &&
+       !memcmp((const char *)b + b->dwApplicationDataOffset, prefix, sizeof(prefix) - 1),
+       "the application data is tls-server-end-point: and a SHA-256 hash (%lu bytes)\n", b->cbApplicationDataLength);
+    ret = HttpReceiveClientCertificate(queue, 0x12345678, HTTP_RECEIVE_SECURE_CHANNEL_TOKEN, (void *)&out, sizeof(out),
+                                       &bytes, NULL);
+    ok(ret == ERROR_CONNECTION_INVALID, "an unknown connection: expected ERROR_CONNECTION_INVALID, got %lu\n", ret);
+    ret = HttpReceiveClientCertificate(queue, conn, 8, (void *)&out, sizeof(out), &bytes, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "unknown flags: expected ERROR_INVALID_PARAMETER, got %lu\n", ret);
+}
+
+/* A client that is asked for a certificate after the handshake and has
+ * none: Wine's WinHTTP gives up with ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED
+ * (Windows' WinHTTP does too unless the application chose a certificate);
+ * the server learns there is none. */
+static void test_certificate_asked_later(HANDLE queue)
+{
+    HTTP_REQUEST_V1 *req = alloc_request();
+    HTTP_SSL_CLIENT_CERT_INFO *cert_info = malloc(4096);
+    struct fetch f;
+    BOOL timed_out;
+    ULONG ret, bytes;
+
+    fetch_start(&f, L"localhost", port, TRUE, FALSE);
+    ret = receive_request_sync(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &bytes, 10000, &timed_out);
+    ok(ret == NO_ERROR, "a request over TLS: expected NO_ERROR, got %lu\n", ret);
+    if (!ret)
+    {
+        ret = HttpReceiveClientCertificate(queue, req->ConnectionId, 0, cert_info, 4096, &bytes, NULL);
+        ok(ret == ERROR_NOT_FOUND || ret == ERROR_CONNECTION_INVALID,
+           "HttpReceiveClientCertificate when the client has none: expected ERROR_NOT_FOUND, got %lu\n", ret);
+        answer(queue, req->RequestId, "late");
+    }
+    ok(fetch_wait(&f), "the WinHTTP client finishes\n");
+    ok(f.error == ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED || (f.error == 0 && f.status == 200),
+       "WinHTTP, asked for a certificate: expected ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED or the answer, got %lu\n",
+       f.error);
+    free(cert_info);
+    free(req);
+}
+
 static void test_https_request(HANDLE queue)
 {
     HTTP_REQUEST_V1 *req = alloc_request();
@@ -228,7 +300,7 @@ static void test_https_request(HANDLE queue)
     ULONG ret, bytes;
     const char *what = "";
 
-    fetch_start(&f, L"localhost", port, TRUE);
+    fetch_start(&f, L"localhost", port, TRUE, FALSE);
     ret = receive_request_sync(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &bytes, 10000, &timed_out);
     ok(ret == NO_ERROR && !timed_out, "a request over TLS reaches the server: expected NO_ERROR, got %lu%s\n", ret,
        timed_out ? " (nothing came)" : "");
@@ -259,9 +331,7 @@ static void test_https_request(HANDLE queue)
         ok(ssl->pClientCertInfo == NULL, "pClientCertInfo without a client certificate: expected NULL\n");
     }
     check_properties(queue, req->RequestId);
-    ret = HttpReceiveClientCertificate(queue, req->ConnectionId, 0, cert_info, 4096, &bytes, NULL);
-    ok(ret == ERROR_NOT_FOUND, "HttpReceiveClientCertificate when the client has none: expected ERROR_NOT_FOUND, got %lu\n",
-       ret);
+    check_channel_binding(queue, req->ConnectionId);
     answer(queue, req->RequestId, "secure hello");
     ok(fetch_wait(&f), "the WinHTTP client finishes\n");
     ok(f.error == 0 && f.status == 200 && !strcmp(f.body, "secure hello"),
@@ -287,7 +357,7 @@ static void test_plain_request(void)
         ok(0, "a plain http registration on port %u failed\n", port + 1);
         goto done;
     }
-    fetch_start(&f, L"localhost", port + 1, FALSE);
+    fetch_start(&f, L"localhost", port + 1, FALSE, FALSE);
     ret = receive_request_sync(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &bytes, 10000, &timed_out);
     ok(ret == NO_ERROR, "a plain request: expected NO_ERROR, got %lu\n", ret);
     if (!ret)
@@ -317,7 +387,7 @@ static void test_binding_changes(HANDLE queue)
 
     ret = binding(FALSE);
     ok(ret == NO_ERROR, "HttpDeleteServiceConfiguration of the binding: expected NO_ERROR, got %lu\n", ret);
-    fetch_start(&f, L"localhost", port, TRUE);
+    fetch_start(&f, L"localhost", port, TRUE, FALSE);
     ok(fetch_wait(&f) && f.error != 0, "no binding: the handshake fails, expected a WinHTTP error, got %lu (status %lu)\n",
        f.error, f.status);
     ret = binding(TRUE);
@@ -360,6 +430,7 @@ int main(int argc, char **argv)
     test_plain_request();
     test_binding_changes(queue);
     test_https_request(queue);
+    test_certificate_asked_later(queue);
 
     HttpRemoveUrl(queue, url);
     CloseHandle(queue);
