@@ -16,9 +16,11 @@ mkdir -p "$prefix"
 prefix=$(cd "$prefix" && pwd)
 export WINEPREFIX="$prefix"
 
+created=0
 if [ ! -f "$prefix/system.reg" ]; then
     echo "Creating the Wine prefix $prefix"
     wine_quiet wineboot -i || true
+    created=1
 fi
 # The old service must not keep running the old driver.
 wine_quiet net stop http >/dev/null || true
@@ -50,4 +52,8 @@ REGEDIT4
 REG
 wine_quiet regedit /S "$prefix/httpsys-install.reg"
 rm -f "$prefix/httpsys-install.reg"
+# A new prefix goes on starting its own services for a while, and Wine's
+# service manager refuses or times out other starts meanwhile: let it
+# settle, so that the first program that starts the HTTP service succeeds.
+[ "$created" = 0 ] || wineserver -w
 echo "Installed into $prefix"

@@ -72,11 +72,24 @@ BOOL httpapi_initialized(ULONG flags)
 
 /* The HTTP service is a demand-start driver: start it the way Windows
  * programs expect HttpInitialize to (Wine's own skips this when
- * HTTP_INITIALIZE_CONFIG is also set, which breaks ASP.NET Core). */
+ * HTTP_INITIALIZE_CONFIG is also set, which breaks ASP.NET Core).
+ *
+ * In a prefix that is still starting up, Wine's service manager keeps its
+ * database locked (ERROR_SERVICE_DATABASE_LOCKED) while it starts the
+ * prefix's own services; on Windows the service is simply there, so wait
+ * for the lock (tools/install.sh lets a new prefix settle for the rest). */
+#define SERVICE_START_PATIENCE_MS 60000
+
+static BOOL service_running(SC_HANDLE service)
+{
+    SERVICE_STATUS status;
+    return QueryServiceStatus(service, &status) && status.dwCurrentState == SERVICE_RUNNING;
+}
+
 static ULONG start_service(void)
 {
     SC_HANDLE manager, service;
-    SERVICE_STATUS status;
+    DWORD start = GetTickCount();
     ULONG ret = NO_ERROR;
 
     if (!(manager = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT))) return GetLastError();
@@ -86,13 +99,21 @@ static ULONG start_service(void)
         CloseServiceHandle(manager);
         return ret;
     }
-    if (!QueryServiceStatus(service, &status) || status.dwCurrentState != SERVICE_RUNNING)
+    while (!service_running(service))
     {
-        if (!StartServiceW(service, 0, NULL) && GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
+        if (StartServiceW(service, 0, NULL) || (ret = GetLastError()) == ERROR_SERVICE_ALREADY_RUNNING)
         {
-            ret = GetLastError();
-            ERR("cannot start the HTTP service: %lu\n", ret);
+            ret = NO_ERROR;
+            break;
         }
+        if (ret != ERROR_SERVICE_DATABASE_LOCKED || GetTickCount() - start > SERVICE_START_PATIENCE_MS)
+        {
+            ERR("cannot start the HTTP service: %lu\n", ret);
+            break;
+        }
+        TRACE("the service manager is busy (%lu): trying again\n", ret);
+        Sleep(250);
+        ret = NO_ERROR;
     }
     CloseServiceHandle(service);
     CloseServiceHandle(manager);
