@@ -36,18 +36,38 @@ static DEVICE_OBJECT *queue_device;
 static HANDLE device_dir;
 static KSPIN_LOCK irp_lock;          /* guards pending_irps and the counters */
 static LIST_ENTRY pending_irps;
-static KMUTEX send_mutex;
+/* The send lock: a synchronization event, not a KMUTEX, because Wine 8's
+ * KeReleaseMutex never releases the NT mutant a contended KeWaitForSingleObject
+ * acquired; a thread that waits for a KMUTEX its owner has "released" waits
+ * until that thread ends (measured: a chain worker stuck this way behind the
+ * unloading thread). */
+static KEVENT send_lock;
 static LONG64 next_op, next_file;
 static volatile LONG engine_up;      /* the control channel works */
 static volatile LONG bye_received;
 static PKTHREAD receive_thread;
 static UNICODE_STRING service_key;   /* our registry path, for reading the store again */
-static volatile LONG cert_workers;   /* certificate reads in progress */
+static volatile LONG cert_workers;   /* certificate reads and chain checks in progress */
 
 struct cert_job
 {
     uint64_t op;
     struct hs_msg_cert_request req;
+};
+
+/* Chain requests above this are refused unread: OpenSSL itself accepts no
+ * more than 100 KiB of client certificates by default. */
+#define CHAIN_REQUEST_MAX (sizeof(struct hs_msg_chain_request) + HS_CERT_MAX)
+
+struct chain_job
+{
+    uint64_t op;
+    uint32_t size;
+    union
+    {
+        struct hs_msg_chain_request req;
+        uint8_t bytes[1];            /* the request and its certificates, size bytes */
+    } u;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -56,8 +76,8 @@ struct cert_job
 
 void *link_alloc(size_t size) { return ExAllocatePoolWithTag(NonPagedPool, size, 0x48736870 /* "phsH" */); }
 void link_free(void *p) { if (p) ExFreePool(p); }
-void link_lock(void) { KeWaitForSingleObject(&send_mutex, Executive, KernelMode, FALSE, NULL); }
-void link_unlock(void) { KeReleaseMutex(&send_mutex, FALSE); }
+void link_lock(void) { KeWaitForSingleObject(&send_lock, Executive, KernelMode, FALSE, NULL); }
+void link_unlock(void) { KeSetEvent(&send_lock, IO_NO_INCREMENT, FALSE); }
 void link_log(const char *msg) { DbgPrint("http: %s\n", msg); }
 
 void link_sleep_ms(unsigned ms)
@@ -137,6 +157,7 @@ static void WINAPI cancel_irp(DEVICE_OBJECT *device, IRP *irp)
 }
 
 static void start_cert_job(uint64_t op, const uint8_t *body, uint32_t len);
+static void start_chain_job(uint64_t op, const uint8_t *body, uint32_t len);
 
 /* Called on the receive thread for every frame from the engine. */
 void link_on_frame(const struct hs_msg_header *hdr, const uint8_t *body, uint32_t len)
@@ -149,6 +170,7 @@ void link_on_frame(const struct hs_msg_header *hdr, const uint8_t *body, uint32_
 
     if (hdr->type == HS_MSG_BYE) { bye_received = 1; return; }
     if (hdr->type == HS_MSG_CERT_REQUEST) { start_cert_job(hdr->op, body, len); return; }
+    if (hdr->type == HS_MSG_CHAIN_REQUEST) { start_chain_job(hdr->op, body, len); return; }
     if (hdr->type != HS_MSG_COMPLETE || len < sizeof(*msg)) return;
     if (!(p = take_pending(hdr->op))) return;   /* cancelled and completed already */
     stack = IoGetCurrentIrpStackLocation(p->irp);
@@ -202,6 +224,53 @@ static void start_cert_job(uint64_t op, const uint8_t *body, uint32_t len)
         InterlockedDecrement(&cert_workers);
         link_free(job);
         link_send(HS_MSG_CERT_REPLY, op, 0, &failed, sizeof(failed), NULL, 0);
+        return;
+    }
+    ZwClose(thread);
+}
+
+/* Verifies a client's chain for the engine, off the receive thread: a
+ * verification may fetch issuers and CRLs over the network. */
+static void WINAPI chain_main(void *arg)
+{
+    struct chain_job *job = arg;
+    struct hs_msg_chain_reply reply;
+
+    link_verify_chain(&job->u.req, job->size, &reply);
+    link_send(HS_MSG_CHAIN_REPLY, job->op, 0, &reply, sizeof(reply), NULL, 0);
+    link_free(job);
+    InterlockedDecrement(&cert_workers);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+static void start_chain_job(uint64_t op, const uint8_t *body, uint32_t len)
+{
+    struct hs_msg_chain_reply failed = { 0, 0 };
+    struct chain_job *job;
+    HANDLE thread;
+
+    /* the engine waits for an answer to every request, even a bad one */
+    if (len < sizeof(job->u.req) || len > CHAIN_REQUEST_MAX)
+    {
+        failed.status = 87;   /* ERROR_INVALID_PARAMETER */
+        link_send(HS_MSG_CHAIN_REPLY, op, 0, &failed, sizeof(failed), NULL, 0);
+        return;
+    }
+    failed.status = 8;        /* ERROR_NOT_ENOUGH_MEMORY */
+    if (!(job = link_alloc(FIELD_OFFSET(struct chain_job, u) + len)))
+    {
+        link_send(HS_MSG_CHAIN_REPLY, op, 0, &failed, sizeof(failed), NULL, 0);
+        return;
+    }
+    job->op = op;
+    job->size = len;
+    memcpy(job->u.bytes, body, len);
+    InterlockedIncrement(&cert_workers);
+    if (PsCreateSystemThread(&thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, chain_main, job))
+    {
+        InterlockedDecrement(&cert_workers);
+        link_free(job);
+        link_send(HS_MSG_CHAIN_REPLY, op, 0, &failed, sizeof(failed), NULL, 0);
         return;
     }
     ZwClose(thread);
@@ -471,7 +540,7 @@ static void stop_engine(void)
         receive_thread = NULL;
     }
     fail_all_pending(STATUS_CANCELLED);
-    /* certificate readers run our code: wait for them before unloading */
+    /* certificate readers and chain verifiers run our code: wait for them before unloading */
     for (waited = 0; waited < 10000 && cert_workers; waited += 10) link_sleep_ms(10);
 }
 
@@ -497,7 +566,7 @@ NTSTATUS WINAPI DriverEntry(DRIVER_OBJECT *driver, UNICODE_STRING *registry_path
 
     KeInitializeSpinLock(&irp_lock);
     InitializeListHead(&pending_irps);
-    KeInitializeMutex(&send_mutex, 0);
+    KeInitializeEvent(&send_lock, SynchronizationEvent, TRUE);
     if (!(service_key.Buffer = link_alloc(registry_path->Length + sizeof(WCHAR)))) return STATUS_NO_MEMORY;
     memcpy(service_key.Buffer, registry_path->Buffer, registry_path->Length);
     service_key.Length = registry_path->Length;

@@ -83,31 +83,52 @@ int link_unix_path(const uint16_t *nt_path, char *out, size_t cap, int may_not_e
     return status ? -1 : 0;
 }
 
-/* httpapi.dll's certificate reader (certexport.c), loaded into this
- * process the first time a certificate is needed. */
+/* An export of httpapi.dll, by ordinal: the certificate functions the
+ * engine needs run there, in Windows' own CryptoAPI, and the DLL is loaded
+ * into this process the first time one is needed.  0 or a Win32 error. */
+static DWORD httpapi_export(WORD ordinal, void **proc)
+{
+    static const WCHAR path[] = L"C:\\windows\\system32\\httpapi.dll";
+    static HMODULE module;
+    NTSTATUS (WINAPI *load)(const WCHAR *, DWORD, const UNICODE_STRING *, HMODULE *) = ntdll_export("LdrLoadDll");
+    NTSTATUS (WINAPI *get_proc)(HMODULE, const ANSI_STRING *, ULONG, void **) = ntdll_export("LdrGetProcedureAddress");
+    ULONG (WINAPI *to_win32)(NTSTATUS) = ntdll_export("RtlNtStatusToDosError");
+    UNICODE_STRING name;
+    HMODULE loaded;
+    NTSTATUS status = 0;
+
+    *proc = NULL;
+    if (!load || !get_proc || !to_win32) return ERROR_PROC_NOT_FOUND;
+    /* two workers may both load it: the loader counts references, and the
+     * module stays for the life of the process either way */
+    if (!module)
+    {
+        name.Buffer = (WCHAR *)path;
+        name.Length = sizeof(path) - sizeof(WCHAR);
+        name.MaximumLength = sizeof(path);
+        if (!(status = load(NULL, 0, &name, &loaded))) module = loaded;
+    }
+    if (!status) status = get_proc(module, NULL, ordinal, proc);
+    if (!status && !*proc) status = (NTSTATUS)0xc000007a;   /* STATUS_PROCEDURE_NOT_FOUND */
+    if (status)
+    {
+        link_log(ordinal == HS_CERT_EXPORT_ORDINAL ? "httpapi.dll cannot be loaded to read certificates"
+                                                   : "httpapi.dll cannot be loaded to verify certificate chains");
+        *proc = NULL;
+        return to_win32(status);
+    }
+    return 0;
+}
+
+/* httpapi.dll's certificate reader (certexport.c) */
 typedef DWORD (WINAPI *cert_material_fn)(const struct hs_msg_cert_request *req, BYTE *out, DWORD cap, DWORD *len);
 
 static cert_material_fn cert_reader(void)
 {
     static cert_material_fn reader;
-    static const WCHAR path[] = L"C:\\windows\\system32\\httpapi.dll";
-    NTSTATUS (WINAPI *load)(const WCHAR *, DWORD, const UNICODE_STRING *, HMODULE *) = ntdll_export("LdrLoadDll");
-    NTSTATUS (WINAPI *get_proc)(HMODULE, const ANSI_STRING *, ULONG, void **) = ntdll_export("LdrGetProcedureAddress");
-    UNICODE_STRING name;
-    HMODULE module;
-    void *proc = NULL;
+    void *proc;
 
-    if (reader) return reader;
-    if (!load || !get_proc) return NULL;
-    name.Buffer = (WCHAR *)path;
-    name.Length = sizeof(path) - sizeof(WCHAR);
-    name.MaximumLength = sizeof(path);
-    if (load(NULL, 0, &name, &module) || get_proc(module, NULL, HS_CERT_EXPORT_ORDINAL, &proc) || !proc)
-    {
-        link_log("httpapi.dll cannot be loaded to read certificates");
-        return NULL;
-    }
-    reader = (cert_material_fn)proc;
+    if (!reader && !httpapi_export(HS_CERT_EXPORT_ORDINAL, &proc)) reader = (cert_material_fn)proc;
     return reader;
 }
 
@@ -137,6 +158,31 @@ int link_cert_material(const struct hs_msg_cert_request *req, uint8_t **out, uin
     *out = buf;
     *out_len = len;
     return 0;
+}
+
+/* httpapi.dll's chain verifier (chainexport.c) */
+typedef DWORD (WINAPI *verify_chain_fn)(const struct hs_msg_chain_request *req, DWORD size,
+                                        struct hs_msg_chain_reply *reply);
+
+uint32_t link_verify_chain(const struct hs_msg_chain_request *req, uint32_t size, struct hs_msg_chain_reply *reply)
+{
+    static verify_chain_fn verifier;
+    void *proc;
+    DWORD err;
+
+    reply->status = 0;
+    reply->cert_flags = 0;
+    if (!verifier)
+    {
+        if ((err = httpapi_export(HS_CHAIN_EXPORT_ORDINAL, &proc)))
+        {
+            reply->status = err;
+            return err;
+        }
+        verifier = (verify_chain_fn)proc;
+    }
+    verifier(req, size, reply);
+    return reply->status;
 }
 
 int link_spawn(char *const argv[])

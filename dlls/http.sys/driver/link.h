@@ -22,6 +22,11 @@ int  link_spawn(char *const argv[]);
  * httpapi.dll (link_alloc'ed, holds key material: wipe before freeing);
  * 0 on success. */
 int  link_cert_material(const struct hs_msg_cert_request *req, uint8_t **out, uint32_t *len);
+/* Verifies a client's certificate chain through httpapi.dll: size is the
+ * request and its certificates (HS_MSG_CHAIN_REQUEST's body).  Fills reply
+ * and returns reply->status, a Win32 error: the verifier's, or why
+ * httpapi.dll could not be reached (then cert_flags is 0). */
+uint32_t link_verify_chain(const struct hs_msg_chain_request *req, uint32_t size, struct hs_msg_chain_reply *reply);
 /* Connects to the engine's port and presents the secret; 0 on success. */
 int  link_connect(uint16_t port, const uint8_t secret[HS_SECRET_BYTES]);
 /* Sends one frame (thread-safe); 0 on success. */
