@@ -397,6 +397,28 @@ def test_chromium(site):
     check("Hello, World!" in out, "headless Chromium loads the page (%s) (%d, %r)" % (how, rc, out[:200] or err[-300:]))
 
 
+# --- client certificates ----------------------------------------------------
+
+def test_client_certificate(site):
+    """clientcertnegotiation=enable: the certificate is asked for in the
+    handshake and its chain checked by the driver in the prefix (a request
+    waits for that answer, so a missing answer would time curl out)."""
+    ipport = "0.0.0.0:%d" % site.port
+    rc, out = site.pfx.run("netsh", "http", "update", "sslcert", "ipport=" + ipport, "certhash=" + site.hash,
+                           "appid=" + APPID, "clientcertnegotiation=enable")
+    check(rc == 0 and "successfully updated" in out, "netsh http update sslcert clientcertnegotiation=enable (%r)"
+          % out.strip())
+    client = site.pki.leaf("client", "Test Client", client=True)
+    rc, out, err = run(["curl", "-sS", "--max-time", "15", "--cacert", site.ca, "--cert", client.cert_pem,
+                        "--key", client.key_pem, site.url(path="/client")])
+    check(rc == 0 and out.encode() == HELLO, "curl with a client certificate is answered (%d %r)" % (rc, err.strip()))
+    rc, out, err = run(["curl", "-sS", "--max-time", "15", "--cacert", site.ca, site.url(path="/noclient")])
+    check(rc == 0 and out.encode() == HELLO, "and a client without one too (%d %r)" % (rc, err.strip()))
+    rc, out = site.pfx.run("netsh", "http", "update", "sslcert", "ipport=" + ipport, "certhash=" + site.hash,
+                           "appid=" + APPID, "clientcertnegotiation=disable")
+    check(rc == 0, "the binding back without client certificates")
+
+
 def main():
     prefix, build = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     pfx = Prefix(prefix)
@@ -405,7 +427,7 @@ def main():
     site = Site(pfx, build, tmp)
     try:
         if site.setup():
-            for test in (test_curl, test_s_client, test_raw_hello, test_python, test_chromium):
+            for test in (test_curl, test_s_client, test_raw_hello, test_python, test_client_certificate, test_chromium):
                 try:
                     test(site)
                 except Exception as e:
