@@ -622,7 +622,13 @@ again:
         goto again;
     }
     if (!c->req && !c->closing)
+    {
+        /* between requests a connection holds no buffers: an idle
+         * keep-alive connection costs its structure and its socket only */
+        if (!c->in.len) hs_buf_free(&c->in);
+        if (c->out_pos == c->out.len && hs_list_empty(&c->out_files)) { hs_buf_free(&c->out); c->out_pos = 0; }
         hs_timer_arm(c->eng->loop, &c->timer, c->in.len ? header_wait_ms(c->eng) : idle_ms(c->eng));
+    }
     update_events(c);
 }
 
