@@ -47,7 +47,7 @@ PARTS := $(BUILD)/httpsys-engine $(BUILD)/http.sys $(BUILD)/httpapi.dll $(BUILD)
          $(BUILD)/examples/hello.exe
 
 .PHONY: all test run install uninstall bench clean fuzz fuzzers
-all: $(PARTS) $(WINTESTS) $(WINPROBES) $(UNITS) $(UNITS_SAN)
+all: $(PARTS) $(WINTESTS) $(WINPROBES) $(UNITS) $(UNITS_SAN) $(BUILD)/httpsys-engine-bench
 
 $(BUILD) $(BUILD)/tests $(BUILD)/win $(BUILD)/unit $(BUILD)/unit-san $(BUILD)/examples $(BUILD)/obj $(BUILD)/fuzz:
 	mkdir -p $@
@@ -75,6 +75,10 @@ $(BUILD)/httpsys-engine: $(ENGINE_DIR)/main.c $(BUILD)/libengine.a $(ENGINE_HDR)
 
 $(BUILD)/httpsys-engine-san: $(ENGINE_DIR)/main.c $(BUILD)/libengine-san.a $(ENGINE_HDR) | $(BUILD)
 	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
+
+# the engine alone, answering requests in its own loop: what Wine costs (issue 5)
+$(BUILD)/httpsys-engine-bench: bench/engine_alone.c $(BUILD)/libengine.a $(ENGINE_HDR) | $(BUILD)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto
 
 $(BUILD)/unit/%: tests/engine/%.c $(BUILD)/libengine.a tests/engine/unit.h | $(BUILD)/unit
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto
@@ -152,7 +156,7 @@ uninstall:
 
 bench:
 	tools/deps.sh bench
-	$(MAKE) $(PARTS)
+	$(MAKE) $(PARTS) $(BUILD)/httpsys-engine-bench
 	bench/run.py
 
 clean:

@@ -466,6 +466,17 @@ def test_file_chunks(binary, workdir):
     st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, body=b"ok"))
     status, _, body = read_response(c)
     check(status == 200 and body == b"ok", "after refused sends the request is still answerable (%r %r)" % (status, body))
+    # the client is gone: the head goes out, the client's reset makes the
+    # file chunk fail, and the send must end without touching the request
+    c, rid = request()
+    c.close()
+    time.sleep(0.2)
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, body=b"head-", files=[(5, 0, 10, small)])) or (None, 0, b"")
+    check(st == 0, "a send whose client left in the middle of it completes (%r)" % st)
+    c, rid = request()
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, body=b"ok"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"ok", "the engine goes on serving (%r %r)" % (status, body))
     eng.shutdown()
 
 

@@ -251,6 +251,9 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
     }
     free(fds);
     hs_buf_free(&out);
+    /* A write the client refused closed the connection, and that freed a
+     * delivered request: req must not be touched again. */
+    if (c->dead) return 0;
     if (final)
     {
         int close_after = req->close_after || req->response_unframed;
