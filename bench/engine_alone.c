@@ -338,6 +338,7 @@ int main(int argc, char **argv)
     char *end;
     int i, ret = 1;
 
+    hs_engine_tune_allocator();   /* as httpsys-engine does */
     for (i = 1; i < argc; i++)
     {
         if (!strcmp(argv[i], "--port") && i + 1 < argc)

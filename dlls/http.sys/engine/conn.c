@@ -50,17 +50,17 @@ static void update_events(struct hs_conn *c)
     const struct hs_tls_conn *t = c->tls;
 
     if (c->dead) return;
-    if (t && t->waiting_cert)
+    /* nothing to do until a certificate being fetched comes */
+    if (!t || !t->waiting_cert)
     {
-        /* nothing to do until the certificate comes */
-        hs_ev_mod(c->eng->loop, c->fd, ev, &c->ev);
-        return;
+        if (!c->read_paused && !c->read_eof) ev |= EPOLLIN;
+        if (c->out.len > c->out_pos || !hs_list_empty(&c->out_files)) ev |= EPOLLOUT;
+        if (t && t->read_wants_write) ev |= EPOLLOUT;
+        if (t && t->write_wants_read) ev |= EPOLLIN;
     }
-    if (!c->read_paused && !c->read_eof) ev |= EPOLLIN;
-    if (c->out.len > c->out_pos || !hs_list_empty(&c->out_files)) ev |= EPOLLOUT;
-    if (t && t->read_wants_write) ev |= EPOLLOUT;
-    if (t && t->write_wants_read) ev |= EPOLLIN;
-    hs_ev_mod(c->eng->loop, c->fd, ev, &c->ev);
+    /* most calls change nothing: spare the system call */
+    if (ev == c->ev_mask) return;
+    if (!hs_ev_mod(c->eng->loop, c->fd, ev, &c->ev)) c->ev_mask = ev;
 }
 
 /* The transport: the socket, or TLS over it. */
@@ -117,6 +117,7 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     hs_list_add_tail(&eng->conns, &c->link);
     eng->conn_count++;
     hs_ev_add(eng->loop, fd, EPOLLIN | EPOLLRDHUP, &c->ev);
+    c->ev_mask = EPOLLIN | EPOLLRDHUP;
     hs_timer_arm(eng->loop, &c->timer, idle_ms(eng));   /* no request begun yet: idle */
     TRACE("connection %llu accepted on port %u", (unsigned long long)c->id, lst->port);
 }

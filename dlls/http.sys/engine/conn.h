@@ -40,6 +40,7 @@ struct hs_conn
     uint64_t body_left;               /* Content-Length bytes still to come */
     struct hp_chunked chunked;
     int read_eof, read_paused, closing, dead, epoll_out;
+    uint32_t ev_mask;                 /* the events registered with epoll now */
     struct hs_timer timer;
 };
 

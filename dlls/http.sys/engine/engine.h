@@ -152,6 +152,7 @@ struct hs_engine
 };
 
 /* engine.c */
+void hs_engine_tune_allocator(void);   /* once, at start: keeps the heap from shrinking and growing */
 void hs_engine_complete(struct hs_engine *eng, struct hs_op *op, uint32_t error,
                         uint64_t info, const void *data, uint32_t len);
 void hs_engine_pend(struct hs_engine *eng, struct hs_op *op, struct hs_list *waitlist,

@@ -173,6 +173,7 @@ int main(int argc, char **argv)
 
     close_inherited_fds();
     raise_fd_limit();
+    hs_engine_tune_allocator();
     signal(SIGPIPE, SIG_IGN);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
