@@ -126,6 +126,11 @@ $(BUILD)/certutil.exe: $(wildcard programs/certutil/*.c) $(wildcard programs/cer
 $(BUILD)/examples/hello.exe: examples/hello/hello.c $(BUILD)/httpapi.dll | $(BUILD)/examples
 	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
 
+# the 2.0 API on a completion port (the way ASP.NET Core's HttpSys server runs)
+all: $(BUILD)/examples/iocp.exe
+$(BUILD)/examples/iocp.exe: examples/iocp/iocp.c $(BUILD)/httpapi.dll | $(BUILD)/examples
+	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
+
 $(BUILD)/tests/%.exe: dlls/httpapi/tests/%.c dlls/httpapi/tests/client.c $(wildcard dlls/httpapi/tests/*.h) $(BUILD)/httpapi.dll | $(BUILD)/tests
 	$(MINGW) $(PE_CFLAGS) -o $@ $< dlls/httpapi/tests/client.c -L$(BUILD) -lhttpapi -lws2_32 -ladvapi32 -lcrypt32 -lwinhttp
 

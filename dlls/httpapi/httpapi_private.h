@@ -36,6 +36,7 @@ struct queue
     struct hs_shm_header *shm;      /* NULL: no fast path */
     SIZE_T shm_size;
     BOOL skip_on_success;           /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS seen on the handle */
+    LONG shut_down;                 /* HttpShutdownRequestQueue: queue_get fails from then on */
     LONG refs;
 };
 
@@ -50,6 +51,9 @@ void queue_ring_doorbell(struct queue *q);
 /* Runs one IOCTL; synchronously when ovl is NULL.  Returns a Win32 error. */
 ULONG queue_ioctl(HANDLE handle, DWORD code, const void *in, DWORD in_len, void *out, DWORD out_len,
                   ULONG *ret_len, OVERLAPPED *ovl);
+
+/* Registers (HS_IOCTL_ADD_URL) or removes a URL prefix on a queue (url.c). */
+ULONG url_ioctl(HANDLE handle, DWORD code, const WCHAR *prefix, HTTP_URL_CONTEXT context);
 
 /* --------------------------------------------------------------- fastpath */
 #define FP_NOTHING 0xffffffffu   /* nothing for us here: take the slow path */

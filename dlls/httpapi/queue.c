@@ -189,6 +189,12 @@ struct queue *queue_get(HANDLE handle)
         queue_put(q);
         q = NULL;
     }
+    if (q && q->shut_down)
+    {
+        /* HttpShutdownRequestQueue: calls fail at once rather than wait */
+        LeaveCriticalSection(&queues_cs);
+        return NULL;
+    }
     if (q) InterlockedIncrement(&q->refs);
     LeaveCriticalSection(&queues_cs);
     if (q) return q;

@@ -1,5 +1,6 @@
 /*
- * HttpAddUrl and HttpRemoveUrl: v1 registration directly on a queue.
+ * HttpAddUrl and HttpRemoveUrl: v1 registration directly on a queue.  URL
+ * groups (v2objects.c) register their URLs on their queue the same way.
  */
 #include <winsock2.h>
 #include <windows.h>
@@ -8,7 +9,7 @@
 #include "httpapi_private.h"
 #include "config.h"
 
-static ULONG url_ioctl(HANDLE handle, DWORD code, const WCHAR *prefix, HTTP_URL_CONTEXT context)
+ULONG url_ioctl(HANDLE handle, DWORD code, const WCHAR *prefix, HTTP_URL_CONTEXT context)
 {
     struct hs_url_params *params;
     char *utf8;

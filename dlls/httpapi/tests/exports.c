@@ -34,16 +34,31 @@ static const char *const exports[] =
  * (README, "Not done yet"); called with arguments that are harmless. */
 static const char *const not_yet[] =
 {
-    "HttpAddFragmentToCache", "HttpAddUrlToUrlGroup", "HttpCancelHttpRequest", "HttpCloseServerSession",
-    "HttpCloseUrlGroup", "HttpControlService", "HttpCreateRequestQueue", "HttpCreateServerSession",
-    "HttpCreateUrlGroup", "HttpDeclarePush", "HttpDelegateRequest", "HttpDelegateRequestEx",
-    "HttpEvaluateRequest", "HttpFindUrlGroupId", "HttpFlushResponseCache",
-    "HttpGetCounters", "HttpGetExtension", "HttpPrepareUrl", "HttpQueryRequestProperty",
-    "HttpQueryRequestQueueProperty", "HttpQueryServerSessionProperty",
-    "HttpQueryUrlGroupProperty", "HttpReadFragmentFromCache", "HttpRemoveUrlFromUrlGroup",
-    "HttpSetRequestQueueProperty", "HttpSetServerSessionProperty",
-    "HttpSetUrlGroupProperty", "HttpShutdownRequestQueue",
-    "HttpWaitForDemandStart", "HttpWaitForDisconnect", "HttpWaitForDisconnectEx", "HttpSetRequestProperty",
+    "HttpAddFragmentToCache", "HttpCancelHttpRequest", "HttpControlService", "HttpDeclarePush",
+    "HttpDelegateRequest", "HttpDelegateRequestEx", "HttpEvaluateRequest", "HttpFindUrlGroupId",
+    "HttpFlushResponseCache", "HttpGetCounters", "HttpGetExtension", "HttpPrepareUrl", "HttpQueryRequestProperty",
+    "HttpReadFragmentFromCache", "HttpWaitForDemandStart", "HttpWaitForDisconnect", "HttpWaitForDisconnectEx",
+    "HttpSetRequestProperty",
+};
+
+/* The v2 object model is implemented (v2_objects.c tests it): the same harmless arguments are
+ * refused as arguments now, not as a call that does not exist yet. */
+static const struct { const char *name; ULONG expect; } v2_done[] =
+{
+    { "HttpAddUrlToUrlGroup", ERROR_INVALID_PARAMETER },
+    { "HttpCloseServerSession", ERROR_INVALID_PARAMETER },
+    { "HttpCloseUrlGroup", ERROR_INVALID_PARAMETER },
+    { "HttpCreateRequestQueue", ERROR_REVISION_MISMATCH },   /* version 0.0 */
+    { "HttpCreateServerSession", ERROR_INVALID_PARAMETER },
+    { "HttpCreateUrlGroup", ERROR_INVALID_PARAMETER },
+    { "HttpQueryRequestQueueProperty", ERROR_INVALID_PARAMETER },
+    { "HttpQueryServerSessionProperty", ERROR_INVALID_PARAMETER },
+    { "HttpQueryUrlGroupProperty", ERROR_INVALID_PARAMETER },
+    { "HttpRemoveUrlFromUrlGroup", ERROR_INVALID_PARAMETER },
+    { "HttpSetRequestQueueProperty", ERROR_INVALID_PARAMETER },
+    { "HttpSetServerSessionProperty", ERROR_INVALID_PARAMETER },
+    { "HttpSetUrlGroupProperty", ERROR_INVALID_PARAMETER },
+    { "HttpShutdownRequestQueue", ERROR_INVALID_PARAMETER },
 };
 
 int main(int argc, char **argv)
@@ -65,6 +80,15 @@ int main(int argc, char **argv)
         ret = fn(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         ok(ret == ERROR_CALL_NOT_IMPLEMENTED, "%s: expected ERROR_CALL_NOT_IMPLEMENTED (120), got %lu\n",
            not_yet[i], ret);
+    }
+    for (i = 0; i < sizeof(v2_done) / sizeof(v2_done[0]); i++)
+    {
+        fn_any fn = (fn_any)(void *)GetProcAddress(dll, v2_done[i].name);
+        ULONG ret;
+        if (!fn) continue;
+        ret = fn(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        ok(ret == v2_done[i].expect, "%s with zero arguments: expected %s, got %lu\n", v2_done[i].name,
+           v2_done[i].expect == ERROR_REVISION_MISMATCH ? "ERROR_REVISION_MISMATCH (1306)" : "ERROR_INVALID_PARAMETER (87)", ret);
     }
     {
         BOOL (WINAPI *is_supported)(ULONG) = (void *)GetProcAddress(dll, "HttpIsFeatureSupported");

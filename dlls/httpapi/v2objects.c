@@ -1,0 +1,587 @@
+/*
+ * Server sessions, URL groups and v2 request queues (HTTP Server API 2.0).
+ *
+ * A group's URLs reach the engine only while the group is bound to a queue:
+ * binding registers each of them on the queue with its HTTP_URL_CONTEXT,
+ * exactly as HttpAddUrl does for a v1 queue, and the engine hands the
+ * context back in every request routed through the URL.  Until then a URL is
+ * checked (syntax, reservation, duplicates in this process) and kept here;
+ * conflicts with other processes show when the group is bound.
+ */
+#include <winsock2.h>
+#include <windows.h>
+#include <http.h>
+
+#include "v2objects.h"
+#include "config.h"
+
+/* Names of request queues are machine-wide, like the kernel objects that
+ * hold them for us. */
+static const WCHAR queue_name_prefix[] = L"Global\\httpsys-request-queue:";
+
+static SRWLOCK v2_srw = SRWLOCK_INIT;
+static struct v2_session *sessions;
+static struct v2_group *groups;
+static struct v2_queue *v2_queues;
+static LONG next_id;
+
+void v2_lock(void) { AcquireSRWLockExclusive(&v2_srw); }
+void v2_unlock(void) { ReleaseSRWLockExclusive(&v2_srw); }
+
+/* Opaque, never zero, and a session's id never names a group. */
+static ULONGLONG new_id(void)
+{
+    return 0xfe00000000000000ull | ((ULONGLONG)(GetCurrentProcessId() & 0xffffff) << 32) |
+           (ULONG)InterlockedIncrement(&next_id);
+}
+
+struct v2_session *v2_find_session(HTTP_SERVER_SESSION_ID id)
+{
+    struct v2_session *s;
+    for (s = sessions; s; s = s->next) if (s->id == id) return s;
+    return NULL;
+}
+
+struct v2_group *v2_find_group(HTTP_URL_GROUP_ID id)
+{
+    struct v2_group *g;
+    for (g = groups; g; g = g->next) if (g->id == id) return g;
+    return NULL;
+}
+
+static void unlink_queue(struct v2_queue *q)
+{
+    struct v2_queue **p;
+    for (p = &v2_queues; *p; p = &(*p)->next) if (*p == q) { *p = q->next; break; }
+}
+
+static void free_queue_record(struct v2_queue *q)
+{
+    if (q->name_object) CloseHandle(q->name_object);
+    HeapFree(GetProcessHeap(), 0, q);
+}
+
+/* Groups bound to a queue that is going away lose their binding quietly,
+ * as their URLs lose the queue in the engine. */
+static void forget_bindings(struct v2_queue *q)
+{
+    struct v2_group *g;
+    struct v2_url *u;
+
+    for (g = groups; g; g = g->next)
+    {
+        if (g->queue != q) continue;
+        for (u = g->urls; u; u = u->next) u->registered = FALSE;
+        g->queue = NULL;
+    }
+}
+
+struct v2_queue *v2_find_queue(HANDLE handle)
+{
+    struct v2_queue *q;
+    struct queue *live;
+
+    if (!handle || handle == INVALID_HANDLE_VALUE) return NULL;
+    for (q = v2_queues; q; q = q->next) if (q->handle == handle) break;
+    if (!q || q->shut_down) return q;
+    /* A queue closed with a bare CloseHandle leaves its record behind; the
+     * handle value may since name another queue. */
+    live = queue_get(handle);
+    if (live && live->id == q->queue_id)
+    {
+        queue_put(live);
+        return q;
+    }
+    queue_put(live);
+    TRACE("%p is no longer the queue it was\n", handle);
+    forget_bindings(q);
+    unlink_queue(q);
+    free_queue_record(q);
+    return NULL;
+}
+
+/* ----------------------------------------------------------- registration */
+
+static ULONG register_url(struct v2_queue *q, struct v2_url *u)
+{
+    ULONG ret = url_ioctl(q->handle, HS_IOCTL_ADD_URL, u->url, u->context);
+    if (!ret) u->registered = TRUE;
+    return ret;
+}
+
+static void unregister_url(struct v2_queue *q, struct v2_url *u)
+{
+    ULONG ret;
+
+    if (!u->registered) return;
+    /* the queue may be gone already, and its URLs with it */
+    if ((ret = url_ioctl(q->handle, HS_IOCTL_REMOVE_URL, u->url, u->context)))
+        TRACE("removing %s: %lu\n", debugstr_w(u->url), ret);
+    u->registered = FALSE;
+}
+
+static void unregister_all(struct v2_group *g)
+{
+    struct v2_url *u;
+    if (g->queue) for (u = g->urls; u; u = u->next) unregister_url(g->queue, u);
+}
+
+static ULONG register_all(struct v2_group *g, struct v2_queue *q)
+{
+    struct v2_url *u;
+    ULONG ret;
+
+    if (q->shut_down) return NO_ERROR;   /* nothing new is routed to it */
+    for (u = g->urls; u; u = u->next)
+    {
+        if ((ret = register_url(q, u)))
+        {
+            WARN("binding %s to %p: %lu\n", debugstr_w(u->url), q->handle, ret);
+            for (u = g->urls; u; u = u->next) unregister_url(q, u);
+            return ret;
+        }
+    }
+    return NO_ERROR;
+}
+
+ULONG v2_bind_group(struct v2_group *g, struct v2_queue *q)
+{
+    struct v2_queue *old = g->queue;
+    ULONG ret;
+
+    if (old == q) return NO_ERROR;
+    /* The same URL cannot be on two queues at once: the old binding goes
+     * first, and comes back if the new one fails. */
+    unregister_all(g);
+    g->queue = NULL;
+    if (!q) return NO_ERROR;
+    if ((ret = register_all(g, q)))
+    {
+        if (old && !register_all(g, old)) g->queue = old;
+        return ret;
+    }
+    g->queue = q;
+    return NO_ERROR;
+}
+
+static void free_url(struct v2_url *u)
+{
+    hs_prefix_free(&u->prefix);
+    HeapFree(GetProcessHeap(), 0, u->url);
+    HeapFree(GetProcessHeap(), 0, u);
+}
+
+static void close_group(struct v2_group *g)
+{
+    struct v2_group **p;
+    struct v2_url *u;
+
+    unregister_all(g);
+    while ((u = g->urls))
+    {
+        g->urls = u->next;
+        free_url(u);
+    }
+    for (p = &groups; *p; p = &(*p)->next) if (*p == g) { *p = g->next; break; }
+    server_props_free(&g->props);
+    HeapFree(GetProcessHeap(), 0, g);
+}
+
+/* --------------------------------------------------------------- sessions */
+
+ULONG WINAPI HttpCreateServerSession(HTTPAPI_VERSION version, HTTP_SERVER_SESSION_ID *id, ULONG reserved)
+{
+    struct v2_session *s;
+
+    TRACE("%u.%u %p %#lx\n", version.HttpApiMajorVersion, version.HttpApiMinorVersion, id, reserved);
+    if (!id || reserved) return ERROR_INVALID_PARAMETER;
+    /* Windows takes 1.0 here too, unlike for request queues */
+    if ((version.HttpApiMajorVersion != 1 && version.HttpApiMajorVersion != 2) || version.HttpApiMinorVersion)
+        return ERROR_REVISION_MISMATCH;
+    if (!httpapi_initialized(HTTP_INITIALIZE_SERVER)) return ERROR_DLL_INIT_FAILED;
+    if (!(s = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*s)))) return ERROR_NOT_ENOUGH_MEMORY;
+    server_props_init(&s->props);
+    s->id = new_id();
+    v2_lock();
+    s->next = sessions;
+    sessions = s;
+    v2_unlock();
+    *id = s->id;
+    TRACE("session %#I64x\n", s->id);
+    return NO_ERROR;
+}
+
+/* Closing a session closes its URL groups. */
+ULONG WINAPI HttpCloseServerSession(HTTP_SERVER_SESSION_ID id)
+{
+    struct v2_session *s, **p;
+    struct v2_group *g, *next;
+
+    TRACE("%#I64x\n", id);
+    v2_lock();
+    if (!(s = v2_find_session(id)))
+    {
+        v2_unlock();
+        return ERROR_INVALID_PARAMETER;
+    }
+    for (g = groups; g; g = next)
+    {
+        next = g->next;
+        if (g->session == s) close_group(g);
+    }
+    for (p = &sessions; *p; p = &(*p)->next) if (*p == s) { *p = s->next; break; }
+    v2_unlock();
+    server_props_free(&s->props);
+    HeapFree(GetProcessHeap(), 0, s);
+    return NO_ERROR;
+}
+
+/* ------------------------------------------------------------- URL groups */
+
+ULONG WINAPI HttpCreateUrlGroup(HTTP_SERVER_SESSION_ID session, HTTP_URL_GROUP_ID *id, ULONG reserved)
+{
+    struct v2_group *g;
+    struct v2_session *s;
+
+    TRACE("%#I64x %p %#lx\n", session, id, reserved);
+    if (!id || reserved) return ERROR_INVALID_PARAMETER;
+    if (!(g = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*g)))) return ERROR_NOT_ENOUGH_MEMORY;
+    server_props_init(&g->props);
+    v2_lock();
+    if (!(s = v2_find_session(session)))
+    {
+        v2_unlock();
+        HeapFree(GetProcessHeap(), 0, g);
+        return ERROR_INVALID_PARAMETER;
+    }
+    g->session = s;
+    g->id = new_id();
+    g->next = groups;
+    groups = g;
+    *id = g->id;
+    v2_unlock();
+    TRACE("group %#I64x\n", *id);
+    return NO_ERROR;
+}
+
+ULONG WINAPI HttpCloseUrlGroup(HTTP_URL_GROUP_ID id)
+{
+    struct v2_group *g;
+
+    TRACE("%#I64x\n", id);
+    v2_lock();
+    if (!(g = v2_find_group(id)))
+    {
+        v2_unlock();
+        return ERROR_INVALID_PARAMETER;
+    }
+    close_group(g);
+    v2_unlock();
+    return NO_ERROR;
+}
+
+/* Any group of this process, bound or not, that holds an equal prefix. */
+static BOOL url_taken(const struct hs_prefix *prefix)
+{
+    struct v2_group *g;
+    struct v2_url *u;
+
+    for (g = groups; g; g = g->next)
+        for (u = g->urls; u; u = u->next)
+            if (hs_prefix_equal(&u->prefix, prefix)) return TRUE;
+    return FALSE;
+}
+
+static ULONG parse_url(const WCHAR *url, struct hs_prefix *prefix)
+{
+    char *utf8;
+    int len;
+    ULONG ret;
+
+    memset(prefix, 0, sizeof(*prefix));
+    if (!(utf8 = utf16_to_utf8(url, &len))) return ERROR_INVALID_PARAMETER;
+    ret = hs_prefix_parse(utf8, len, prefix);
+    HeapFree(GetProcessHeap(), 0, utf8);
+    return ret;
+}
+
+ULONG WINAPI HttpAddUrlToUrlGroup(HTTP_URL_GROUP_ID id, const WCHAR *url, HTTP_URL_CONTEXT context, ULONG reserved)
+{
+    struct v2_group *g;
+    struct v2_url *u;
+    SIZE_T size;
+    ULONG ret;
+
+    TRACE("%#I64x %s %#I64x %#lx\n", id, debugstr_w(url), context, reserved);
+    if (!url || reserved) return ERROR_INVALID_PARAMETER;
+    if (!(u = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*u)))) return ERROR_NOT_ENOUGH_MEMORY;
+    if ((ret = parse_url(url, &u->prefix)))
+    {
+        free_url(u);
+        return ret;
+    }
+    size = (lstrlenW(url) + 1) * sizeof(WCHAR);
+    if (!(u->url = HeapAlloc(GetProcessHeap(), 0, size)))
+    {
+        free_url(u);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    memcpy(u->url, url, size);
+    u->context = context;
+
+    v2_lock();
+    if (!(g = v2_find_group(id))) ret = ERROR_INVALID_PARAMETER;
+    else if (url_taken(&u->prefix)) ret = ERROR_ALREADY_EXISTS;
+    else if (!(ret = urlacl_check_register(url)) && g->queue && !g->queue->shut_down)
+        ret = register_url(g->queue, u);
+    if (!ret)
+    {
+        u->next = g->urls;
+        g->urls = u;
+    }
+    v2_unlock();
+    if (ret) free_url(u);
+    return ret;
+}
+
+ULONG WINAPI HttpRemoveUrlFromUrlGroup(HTTP_URL_GROUP_ID id, const WCHAR *url, ULONG flags)
+{
+    struct hs_prefix prefix;
+    struct v2_group *g;
+    struct v2_url *u, **p;
+    ULONG ret;
+
+    TRACE("%#I64x %s %#lx\n", id, debugstr_w(url), flags);
+    if (flags & ~HTTP_URL_FLAG_REMOVE_ALL) return ERROR_INVALID_PARAMETER;
+    if ((flags & HTTP_URL_FLAG_REMOVE_ALL) ? url != NULL : url == NULL) return ERROR_INVALID_PARAMETER;
+
+    v2_lock();
+    if (!(g = v2_find_group(id)))
+    {
+        v2_unlock();
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (flags & HTTP_URL_FLAG_REMOVE_ALL)
+    {
+        unregister_all(g);
+        while ((u = g->urls))
+        {
+            g->urls = u->next;
+            free_url(u);
+        }
+        v2_unlock();
+        return NO_ERROR;
+    }
+    if ((ret = parse_url(url, &prefix)))
+    {
+        v2_unlock();
+        return ret;
+    }
+    ret = ERROR_FILE_NOT_FOUND;   /* documented, and what Windows answers */
+    for (p = &g->urls; (u = *p); p = &u->next)
+    {
+        if (!hs_prefix_equal(&u->prefix, &prefix)) continue;
+        if (g->queue) unregister_url(g->queue, u);
+        *p = u->next;
+        free_url(u);
+        ret = NO_ERROR;
+        break;
+    }
+    v2_unlock();
+    hs_prefix_free(&prefix);
+    return ret;
+}
+
+/* --------------------------------------------------------- request queues */
+
+static BOOL valid_queue_name(const WCHAR *name)
+{
+    const WCHAR *p;
+
+    if (!name[0]) return FALSE;
+    for (p = name; *p; p++) if (*p == '\\') return FALSE;   /* it names an object */
+    return TRUE;
+}
+
+static WCHAR *queue_object_name(const WCHAR *name)
+{
+    SIZE_T n = lstrlenW(queue_name_prefix), m = lstrlenW(name);
+    WCHAR *full = HeapAlloc(GetProcessHeap(), 0, (n + m + 1) * sizeof(WCHAR));
+
+    if (!full) return NULL;
+    memcpy(full, queue_name_prefix, n * sizeof(WCHAR));
+    memcpy(full + n, name, (m + 1) * sizeof(WCHAR));
+    return full;
+}
+
+/* Takes the name for this process's new queue, or says who has it. */
+static ULONG claim_queue_name(const WCHAR *name, HANDLE *object)
+{
+    WCHAR *full = queue_object_name(name);
+    ULONG ret = NO_ERROR;
+
+    if (!full) return ERROR_NOT_ENOUGH_MEMORY;
+    *object = CreateEventW(NULL, TRUE, FALSE, full);
+    if (!*object) ret = GetLastError() == ERROR_INVALID_HANDLE ? ERROR_ALREADY_EXISTS : GetLastError();
+    else if (GetLastError() == ERROR_ALREADY_EXISTS)
+    {
+        CloseHandle(*object);
+        *object = NULL;
+        ret = ERROR_ALREADY_EXISTS;
+    }
+    HeapFree(GetProcessHeap(), 0, full);
+    return ret;
+}
+
+static BOOL queue_name_exists(const WCHAR *name)
+{
+    WCHAR *full = queue_object_name(name);
+    HANDLE h;
+
+    if (!full) return FALSE;
+    h = OpenEventW(SYNCHRONIZE, FALSE, full);
+    HeapFree(GetProcessHeap(), 0, full);
+    if (h) CloseHandle(h);
+    return h != NULL || GetLastError() != ERROR_FILE_NOT_FOUND;
+}
+
+ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION version, const WCHAR *name, SECURITY_ATTRIBUTES *sa, ULONG flags,
+                                    HANDLE *handle)
+{
+    static const ULONG known = HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING | HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER |
+                               HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION;
+    struct v2_queue *rec, **p;
+    struct queue *q;
+    HANDLE h, object = NULL;
+    ULONG ret;
+
+    TRACE("%u.%u %s %p %#lx %p\n", version.HttpApiMajorVersion, version.HttpApiMinorVersion, debugstr_w(name), sa,
+          flags, handle);
+    if (version.HttpApiMajorVersion != 2 || version.HttpApiMinorVersion) return ERROR_REVISION_MISMATCH;
+    if (!handle || (flags & ~known)) return ERROR_INVALID_PARAMETER;
+    if (name && lstrlenW(name) * sizeof(WCHAR) > MAX_PATH) return ERROR_INVALID_PARAMETER;
+    if (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING)
+    {
+        if (!name || sa || (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER)) return ERROR_INVALID_PARAMETER;
+    }
+    if (!httpapi_initialized(HTTP_INITIALIZE_SERVER)) return ERROR_DLL_INIT_FAILED;
+    if (name && !valid_queue_name(name)) return ERROR_INVALID_NAME;
+    if (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING)
+    {
+        if (!queue_name_exists(name)) return ERROR_FILE_NOT_FOUND;
+        /* another handle on a queue needs the engine to look queues up by name */
+        WARN("opening the existing queue %s is not implemented yet\n", debugstr_w(name));
+        return ERROR_CALL_NOT_IMPLEMENTED;
+    }
+    if (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER)
+    {
+        /* a handle that can do no I/O needs the engine to refuse it */
+        WARN("controller queues are not implemented yet\n");
+        return ERROR_CALL_NOT_IMPLEMENTED;
+    }
+    if (name && (ret = claim_queue_name(name, &object))) return ret;
+
+    if (!(rec = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*rec))))
+    {
+        if (object) CloseHandle(object);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    rec->name_object = object;
+    rec->queue_length = 1000;   /* http.sys's default */
+    rec->verbosity = Http503ResponseVerbosityBasic;
+    rec->state = HttpEnabledStateActive;
+    if ((ret = queue_open(&h, 2)))
+    {
+        free_queue_record(rec);
+        return ret;
+    }
+    /* maps the fast path now, not on the first request */
+    if (!(q = queue_get(h)))
+    {
+        CloseHandle(h);
+        free_queue_record(rec);
+        return ERROR_INVALID_HANDLE;
+    }
+    rec->handle = h;
+    rec->queue_id = q->id;
+    queue_put(q);
+
+    v2_lock();
+    /* a record left by a bare CloseHandle cannot own this value any more */
+    for (p = &v2_queues; *p; p = &(*p)->next)
+    {
+        struct v2_queue *stale = *p;
+
+        if (stale->handle != h) continue;
+        *p = stale->next;
+        forget_bindings(stale);
+        free_queue_record(stale);
+        break;
+    }
+    rec->next = v2_queues;
+    v2_queues = rec;
+    v2_unlock();
+    *handle = h;
+    TRACE("queue %p\n", h);
+    return NO_ERROR;
+}
+
+/* For v1 handles too: they are files on the same device. */
+ULONG WINAPI HttpCloseRequestQueue(HANDLE handle)
+{
+    struct v2_queue *rec;
+    struct v2_group *g;
+
+    TRACE("%p\n", handle);
+    if (!handle || handle == INVALID_HANDLE_VALUE) return ERROR_INVALID_PARAMETER;
+    v2_lock();
+    for (rec = v2_queues; rec; rec = rec->next) if (rec->handle == handle) break;
+    if (rec)
+    {
+        /* The engine drops a closed queue's URLs itself, but only once the
+         * close reaches it: removing them now frees them for a new queue at
+         * once. */
+        for (g = groups; g; g = g->next) if (g->queue == rec) unregister_all(g);
+        forget_bindings(rec);
+        unlink_queue(rec);
+        free_queue_record(rec);
+    }
+    v2_unlock();
+    queue_forget(handle);
+    return CloseHandle(handle) ? NO_ERROR : GetLastError();
+}
+
+/*
+ * Nothing new is routed to the queue (its groups' URLs leave the engine),
+ * every pending call on the handle ends with ERROR_OPERATION_ABORTED, and
+ * later calls fail at once instead of waiting (ERROR_INVALID_HANDLE).
+ * CancelIoEx cannot tell receives from other calls: a response still being
+ * sent through the driver is cancelled too, where Windows lets it finish.
+ */
+ULONG WINAPI HttpShutdownRequestQueue(HANDLE handle)
+{
+    struct v2_queue *rec;
+    struct v2_group *g;
+    struct queue *q;
+
+    TRACE("%p\n", handle);
+    v2_lock();
+    if (!(rec = v2_find_queue(handle)))
+    {
+        v2_unlock();
+        return ERROR_INVALID_PARAMETER;
+    }
+    if (!rec->shut_down)
+    {
+        for (g = groups; g; g = g->next) if (g->queue == rec) unregister_all(g);
+        if ((q = queue_get(handle)))
+        {
+            InterlockedExchange(&q->shut_down, 1);
+            queue_put(q);
+        }
+        rec->shut_down = TRUE;
+    }
+    v2_unlock();
+    CancelIoEx(handle, NULL);
+    return NO_ERROR;
+}
