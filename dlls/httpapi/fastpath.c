@@ -70,7 +70,7 @@ ULONG fastpath_receive(struct queue *q, ULONG flags, void *buf, ULONG len, ULONG
                  * goes to the driver, which completes it the Windows way. */
                 struct hs_image_result probe;
                 hs_image_build(w, wire_size, q->image, flags, 0, NULL, 0, &probe);
-                if (probe.error || probe.needed > len) return FP_NOTHING;
+                if ((probe.error && probe.error != ERROR_MORE_DATA) || probe.needed > len) return FP_NOTHING;
             }
             if (__atomic_compare_exchange_n(&rec->state, &expected, HS_REC_CLAIMED, 0,
                                             __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
