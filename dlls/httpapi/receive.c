@@ -76,7 +76,9 @@ ULONG WINAPI HttpReceiveHttpRequest(HANDLE handle, HTTP_REQUEST_ID id, ULONG fla
 
     if (!id && queue_can_complete_inline(q, ovl))
     {
-        int spins = ovl ? 0 : receive_spins();
+        /* an OVERLAPPED receive may look again too when it is allowed to
+         * complete on the spot (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS) */
+        int spins = receive_spins();
 
         for (;;)
         {
