@@ -248,6 +248,14 @@ static void on_response(void *ctx, const struct hs_wire_response *r, uint32_t si
         return;
     }
     if (!(req = hs_queue_find_request(pc->q, r->request_id))) return;
+    if (req->state == RS_PUBLISHED)
+    {
+        /* The server took the request after this pass looked at the
+         * request ring, and its response is already here: the taking is
+         * visible now (it was stored before the response was committed). */
+        hs_shmq_reap(pc->q->shm, on_taken, pc);
+        if (!(req = hs_queue_find_request(pc->q, r->request_id))) return;
+    }
     if ((err = hs_request_send(pc->eng, req, r, size)))
     {
         /* the caller was told it succeeded (a file chunk that changed since
