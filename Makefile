@@ -44,7 +44,7 @@ FUZZ_SECONDS ?= 600
 WINPROBES   := $(patsubst tests/win/%.c,$(BUILD)/win/%.exe,$(wildcard tests/win/*.c))
 
 PARTS := $(BUILD)/httpsys-engine $(BUILD)/http.sys $(BUILD)/httpapi.dll $(BUILD)/netsh.exe $(BUILD)/certutil.exe \
-         $(BUILD)/examples/hello.exe
+         $(BUILD)/examples/hello.exe $(BUILD)/examples/fileserver.exe
 
 .PHONY: all test run install uninstall bench clean fuzz fuzzers
 all: $(PARTS) $(WINTESTS) $(WINPROBES) $(UNITS) $(UNITS_SAN) $(BUILD)/httpsys-engine-bench
@@ -126,6 +126,9 @@ $(BUILD)/certutil.exe: $(wildcard programs/certutil/*.c) $(wildcard programs/cer
 $(BUILD)/examples/hello.exe: examples/hello/hello.c $(BUILD)/httpapi.dll | $(BUILD)/examples
 	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
 
+$(BUILD)/examples/fileserver.exe: examples/fileserver/fileserver.c $(BUILD)/httpapi.dll | $(BUILD)/examples
+	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
+
 # the 2.0 API on a completion port (the way ASP.NET Core's HttpSys server runs)
 all: $(BUILD)/examples/iocp.exe
 $(BUILD)/examples/iocp.exe: examples/iocp/iocp.c $(BUILD)/httpapi.dll | $(BUILD)/examples
@@ -161,7 +164,7 @@ uninstall:
 
 bench:
 	tools/deps.sh bench
-	$(MAKE) $(PARTS) $(BUILD)/httpsys-engine-bench
+	$(MAKE) $(PARTS) $(BUILD)/httpsys-engine-bench $(if $(wildcard examples/iocp/iocp.c),$(BUILD)/examples/iocp.exe)
 	bench/run.py
 
 clean:

@@ -32,6 +32,10 @@ bench)
     have curl || need="$need curl"
     have wrk || need="$need wrk"
     have python3 || need="$need python3"
+    have openssl || need="$need openssl"
+    have ab || need="$need apache2-utils"   # new HTTPS connections: wrk would resume sessions
+    # the anchor; bench/run.py runs its own as a child, never the system service
+    [ -x /usr/sbin/nginx ] || need="$need nginx"
     ;;
 run)
     have curl || need="$need curl"
@@ -45,3 +49,13 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends $need
+case "$need" in
+*nginx*)
+    # the package starts and enables nginx on port 80 where it can
+    if [ -d /run/systemd/system ]; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true
+    else
+        $SUDO invoke-rc.d nginx stop >/dev/null 2>&1 || true
+        $SUDO systemctl disable nginx >/dev/null 2>&1 || $SUDO update-rc.d nginx disable >/dev/null 2>&1 || true
+    fi
+    ;;
+esac
