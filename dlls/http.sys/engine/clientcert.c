@@ -149,19 +149,25 @@ static void complete_cert_op(struct hs_engine *eng, struct hs_tls_conn *t, struc
     free(out);
 }
 
-/* The certificate, or its absence, is final: answer whoever waits. */
-static void settle(struct hs_conn *c)
+/* Answers every HttpReceiveClientCertificate call waiting on the
+ * connection: with the certificate (or ERROR_NOT_FOUND) once it is final,
+ * or with err when the connection goes away. */
+static void answer_waiters(struct hs_conn *c, uint32_t err)
 {
     struct hs_tls_conn *t = c->tls;
 
     while (!hs_list_empty(&t->cert_ops))
     {
         struct hs_op *op = HS_CONTAINER(t->cert_ops.next, struct hs_op, wait_link);
-        hs_list_remove(&op->wait_link);
-        hs_list_init(&op->wait_link);
         op->cancel = NULL;
-        complete_cert_op(c->eng, t, op);
+        if (err) hs_engine_complete(c->eng, op, err, 0, NULL, 0);   /* unlinks it */
+        else complete_cert_op(c->eng, t, op);
     }
+}
+
+static void settle(struct hs_conn *c)
+{
+    answer_waiters(c, 0);
 }
 
 /* A certificate from the client (or none): verify it, or settle now. */
@@ -216,14 +222,7 @@ void hs_client_cert_conn_gone(struct hs_conn *c)
 
     if (!t) return;
     hs_timer_cancel(c->eng->loop, &t->cert_timer);
-    while (!hs_list_empty(&t->cert_ops))
-    {
-        struct hs_op *op = HS_CONTAINER(t->cert_ops.next, struct hs_op, wait_link);
-        hs_list_remove(&op->wait_link);
-        hs_list_init(&op->wait_link);
-        op->cancel = NULL;
-        hs_engine_complete(c->eng, op, ERROR_CONNECTION_INVALID, 0, NULL, 0);
-    }
+    answer_waiters(c, ERROR_CONNECTION_INVALID);
 }
 
 void hs_client_cert_on_chain_reply(struct hs_engine *eng, uint64_t op, const uint8_t *body, uint32_t len)
