@@ -114,7 +114,8 @@ $(BUILD)/httpapi.dll: $(HTTPAPI_SRC) $(HTTPAPI_HDR) dlls/httpapi/httpapi.def | $
 	    -Wl,--out-implib,$(BUILD)/libhttpapi.a -ladvapi32 -lntdll -lws2_32 -lcrypt32 -lbcrypt -lncrypt
 
 # --- programs -------------------------------------------------------------
-$(BUILD)/netsh.exe: $(wildcard programs/netsh/*.c) $(wildcard programs/netsh/*.h) include/httpsys_proto.h | $(BUILD)
+# links against libhttpapi.a, which the httpapi.dll rule writes
+$(BUILD)/netsh.exe: $(wildcard programs/netsh/*.c) $(wildcard programs/netsh/*.h) include/httpsys_proto.h $(BUILD)/httpapi.dll | $(BUILD)
 	$(MINGW) $(PE_CFLAGS) -municode -o $@ $(filter %.c,$^) -L$(BUILD) -lhttpapi -lntdll
 
 # certutil links certkey.c so that it stores keys where the service looks for them.

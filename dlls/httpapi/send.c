@@ -67,11 +67,18 @@ static BOOL token_ok(const char *v, USHORT len)
     return TRUE;
 }
 
+/* One file chunk the engine will send by name: its table entry and the
+ * host path that entry will point at once the table is written. */
+struct file_ref
+{
+    struct hs_wire_file item;
+    char *path;
+};
+
 /* File chunks the engine will send by name, in body order. */
 struct file_refs
 {
-    struct hs_wire_file *items;
-    char **paths;
+    struct file_ref *refs;
     UINT count, cap;
     ULONGLONG bytes;
 };
@@ -79,14 +86,14 @@ struct file_refs
 static void file_refs_free(struct file_refs *f)
 {
     UINT i;
-    for (i = 0; i < f->count; i++) HeapFree(GetProcessHeap(), 0, f->paths[i]);
-    HeapFree(GetProcessHeap(), 0, f->items);
-    HeapFree(GetProcessHeap(), 0, f->paths);
+    for (i = 0; i < f->count; i++) HeapFree(GetProcessHeap(), 0, f->refs[i].path);
+    HeapFree(GetProcessHeap(), 0, f->refs);
 }
 
 /* Hands a large chunk to the engine by name; FALSE: copy it instead. */
 static BOOL add_file_ref(struct file_refs *f, HANDLE file, ULONGLONG start, ULONGLONG length, ULONGLONG body_pos)
 {
+    struct file_ref *ref;
     ULONGLONG index;
     char *path;
 
@@ -94,24 +101,20 @@ static BOOL add_file_ref(struct file_refs *f, HANDLE file, ULONGLONG start, ULON
     if (f->count == f->cap)
     {
         UINT cap = f->cap ? f->cap * 2 : 4;
-        void *items = f->items ? HeapReAlloc(GetProcessHeap(), 0, f->items, cap * sizeof(*f->items))
-                               : HeapAlloc(GetProcessHeap(), 0, cap * sizeof(*f->items));
-        void *paths;
-        if (!items) return FALSE;
-        f->items = items;
-        paths = f->paths ? HeapReAlloc(GetProcessHeap(), 0, f->paths, cap * sizeof(*f->paths))
-                         : HeapAlloc(GetProcessHeap(), 0, cap * sizeof(*f->paths));
-        if (!paths) return FALSE;
-        f->paths = paths;
+        void *refs = f->refs ? HeapReAlloc(GetProcessHeap(), 0, f->refs, cap * sizeof(*f->refs))
+                             : HeapAlloc(GetProcessHeap(), 0, cap * sizeof(*f->refs));
+        if (!refs) return FALSE;
+        f->refs = refs;
         f->cap = cap;
     }
     if (!file_chunk_host_file(file, &path, &index)) return FALSE;
-    memset(&f->items[f->count], 0, sizeof(f->items[0]));
-    f->items[f->count].body_pos = body_pos;
-    f->items[f->count].offset = start;
-    f->items[f->count].length = length;
-    f->items[f->count].file_index = index;
-    f->paths[f->count++] = path;
+    ref = &f->refs[f->count++];
+    memset(ref, 0, sizeof(*ref));
+    ref->item.body_pos = body_pos;
+    ref->item.offset = start;
+    ref->item.length = length;
+    ref->item.file_index = index;
+    ref->path = path;
     f->bytes += length;
     return TRUE;
 }
@@ -130,9 +133,9 @@ static ULONG add_file_table(struct blob *b, struct hs_wire_response *w, const st
     b->len += (SIZE_T)f->count * sizeof(*table);
     for (i = 0; i < f->count; i++)
     {
-        struct hs_wire_file item = f->items[i];
-        SIZE_T len = strlen(f->paths[i]);
-        blob_add(b, f->paths[i], len + 1, &item.path);
+        struct hs_wire_file item = f->refs[i].item;
+        SIZE_T len = strlen(f->refs[i].path);
+        blob_add(b, f->refs[i].path, len + 1, &item.path);
         item.path.len = (uint32_t)len;
         if (b->failed) return ERROR_NOT_ENOUGH_MEMORY;
         memcpy(b->data + w->file_off + i * sizeof(item), &item, sizeof(item));
