@@ -313,17 +313,20 @@ static void run(struct bench *b)
 
     while (!got_signal)
     {
+        int events;
+
         /* answering a request lets a pipelined one through, which may be ready at once */
         do
         {
             hs_conn_run_queue(eng);
             answer_ready(b);
         } while (!hs_list_empty(&eng->runq));
-        if (hs_evloop_run_once(eng->loop, -1) < 0)
+        if ((events = hs_evloop_run_once(eng->loop, -1)) < 0)
         {
             ERR("epoll failed: %s", strerror(errno));
             break;
         }
+        hs_engine_after_events(eng, events);
         hs_conn_reap_graveyard(eng);
     }
 }

@@ -480,11 +480,66 @@ def test_file_chunks(binary, workdir):
     eng.shutdown()
 
 
+def conn_lines(eng):
+    """{connection id: (request pending, input buffer bytes, output buffer bytes)} from the service state."""
+    st, n, data = eng.call(1, IOCTL_SERVICE_STATE, b"", 1 << 20)
+    out = {}
+    for line in data[:n].decode().splitlines():
+        f = line.split()
+        if f and f[0] == "C":
+            out[int(f[1])] = (int(f[2]), int(f[3]), int(f[4]))
+    return out
+
+
+def test_connection_buffers(binary, workdir):
+    """A connection holds buffers sized to what arrived while a request is
+    served, and none at all between requests."""
+    eng = Engine(binary, os.path.join(workdir, "buffers"))
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    c = http(port, b"GET /small HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    check(st == 0 and img.raw_url == b"/small", "a small request arrives")
+    held = conn_lines(eng).get(img.connection_id)
+    check(held is not None and held[0] == 1, "the service state lists the connection with its request (%r)" % (held,))
+    check(held is not None and held[1] <= 1024,
+          "a 34-byte request is held in a small buffer, not a whole read buffer (%r)" % (held,))
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"ok"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"ok", "the small request is answered")
+    time.sleep(0.2)
+    check(conn_lines(eng).get(img.connection_id) == (0, 0, 0), "an idle keep-alive connection holds no buffers")
+
+    # a chunked body is decoded across reads, the decoder kept only meanwhile
+    c.sendall(b"POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    check(st == 0 and img.raw_url == b"/chunked", "a chunked request arrives")
+    c.sendall(b"6\r\n world\r\n0\r\n\r\n")
+    got = b""
+    for _ in range(5):
+        st, n, body = eng.call(1, IOCTL_RECEIVE_BODY, struct.pack("<QII", img.request_id, 0, 0), 64)
+        if st != 0:
+            break
+        got += body[:n]
+    check(got == b"hello world", "the chunked body arrives whole (%r)" % got)
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"ok"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"ok", "the chunked request is answered")
+    time.sleep(0.2)
+    check(conn_lines(eng).get(img.connection_id) == (0, 0, 0), "after a chunked body the connection holds no buffers")
+    c.close()
+    eng.shutdown()
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
-                 test_parameters, test_file_chunks):
+                 test_parameters, test_file_chunks, test_connection_buffers):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

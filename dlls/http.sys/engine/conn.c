@@ -104,9 +104,9 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     hs_list_init(&c->run_link);
     hs_list_init(&c->out_files);
     len = sizeof(c->local);
-    getsockname(fd, (struct sockaddr *)&c->local, &len);
+    getsockname(fd, &c->local.sa, &len);
     len = sizeof(c->remote);
-    getpeername(fd, (struct sockaddr *)&c->remote, &len);
+    getpeername(fd, &c->remote.sa, &len);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (c->secure && hs_tls_conn_start(c))
     {
@@ -143,6 +143,11 @@ void hs_conn_close(struct hs_conn *c)
     TRACE("connection %llu closed", (unsigned long long)c->id);
 }
 
+void hs_conn_describe(const struct hs_conn *c, char *line, size_t cap)
+{
+    snprintf(line, cap, "C %llu %d %zu %zu\n", (unsigned long long)c->id, c->req != NULL, c->in.cap, c->out.cap);
+}
+
 void hs_conn_reap_graveyard(struct hs_engine *eng)
 {
     struct hs_list *cur, *next;
@@ -153,6 +158,7 @@ void hs_conn_reap_graveyard(struct hs_engine *eng)
         hs_list_remove(&c->link);
         hs_buf_free(&c->in);
         hs_buf_free(&c->out);
+        free(c->chunked);
         while (!hs_list_empty(&c->out_files))
         {
             struct hs_out_file *f = HS_CONTAINER(c->out_files.next, struct hs_out_file, link);
@@ -319,7 +325,7 @@ void hs_conn_request_done(struct hs_conn *c, int close_after)
      * the connection is closed rather than risk reading body as a request. */
     if (c->in_body)
     {
-        if (!c->body_chunked && c->body_left > DRAIN_LIMIT)
+        if (!c->chunked && c->body_left > DRAIN_LIMIT)
         {
             c->closing = 1;
             c->in.len = 0;
@@ -332,6 +338,14 @@ void hs_conn_request_done(struct hs_conn *c, int close_after)
     hs_conn_resume(c);
 }
 
+/* The request's body has all arrived (or will not be read). */
+static void end_body(struct hs_conn *c)
+{
+    c->in_body = 0;
+    free(c->chunked);
+    c->chunked = NULL;
+}
+
 /* Moves body bytes from the input buffer to the request (or discards them
  * once the request has been answered).  Returns 0 when it has to wait. */
 static int feed_body(struct hs_conn *c)
@@ -342,7 +356,7 @@ static int feed_body(struct hs_conn *c)
 
     if (req && req->body_len >= BODY_HIGH_WATER) return 0;   /* the application is behind */
     if (!c->in.len) return 0;
-    if (!c->body_chunked)
+    if (!c->chunked)
     {
         consumed = produced = c->in.len < c->body_left ? c->in.len : (size_t)c->body_left;
         c->body_left -= consumed;
@@ -351,7 +365,7 @@ static int feed_body(struct hs_conn *c)
     else
     {
         enum hp_error err = HP_ERR_NONE;
-        enum hp_status st = hp_chunked_decode(&c->chunked, (char *)c->in.data, c->in.len, &consumed, &produced, &err);
+        enum hp_status st = hp_chunked_decode(c->chunked, (char *)c->in.data, c->in.len, &consumed, &produced, &err);
         if (st == HP_ERROR)
         {
             send_error(c, hs_page_for_error(err));
@@ -380,7 +394,7 @@ static int feed_body(struct hs_conn *c)
     }
     else c->drain_budget -= produced;
     hs_buf_consume(&c->in, consumed);
-    if (done) c->in_body = 0;
+    if (done) end_body(c);
     if (req && (produced || done)) hs_request_body_event(c->eng, req);
     return 1;
 }
@@ -401,21 +415,21 @@ static void strip_port(const char *host, size_t len, size_t *out_len)
 
 static uint16_t local_port(const struct hs_conn *c)
 {
-    if (c->local.ss_family == AF_INET6) return ntohs(((const struct sockaddr_in6 *)&c->local)->sin6_port);
-    return ntohs(((const struct sockaddr_in *)&c->local)->sin_port);
+    if (c->local.sa.sa_family == AF_INET6) return ntohs(c->local.in6.sin6_port);
+    return ntohs(c->local.in4.sin_port);
 }
 
 static void local_ip(const struct hs_conn *c, uint8_t ip[16], int *family)
 {
-    if (c->local.ss_family == AF_INET6)
+    if (c->local.sa.sa_family == AF_INET6)
     {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)&c->local)->sin6_addr;
+        const struct in6_addr *a = &c->local.in6.sin6_addr;
         if (IN6_IS_ADDR_V4MAPPED(a)) { memcpy(ip, a->s6_addr + 12, 4); *family = 4; }
         else { memcpy(ip, a->s6_addr, 16); *family = 6; }
     }
     else
     {
-        memcpy(ip, &((const struct sockaddr_in *)&c->local)->sin_addr, 4);
+        memcpy(ip, &c->local.in4.sin_addr, 4);
         *family = 4;
     }
 }
@@ -512,8 +526,8 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     wi.path_len = (uint32_t)cooked.path_bytes;
     wi.query_off = (uint32_t)cooked.query_off;
     wi.query_len = (uint32_t)cooked.query_bytes;
-    wi.remote = &c->remote;
-    wi.local = &c->local;
+    wi.remote = &c->remote.sa;
+    wi.local = &c->local.sa;
     wi.request_id = req->id;
     wi.connection_id = c->id;
     wi.url_context = route.context;
@@ -542,8 +556,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     req->head_bytes = hp->head_len;
     c->req = req;
 
-    c->in_body = 0;
-    c->body_chunked = 0;
+    end_body(c);
     if (hp->body_kind == HP_BODY_LENGTH && hp->content_length)
     {
         c->in_body = 1;
@@ -551,9 +564,15 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     }
     else if (hp->body_kind == HP_BODY_CHUNKED)
     {
+        if (!(c->chunked = malloc(sizeof(*c->chunked))))
+        {
+            hs_request_free(req);
+            c->req = NULL;
+            send_error(c, HS_PAGE_SERVICE_UNAVAILABLE);
+            return;
+        }
         c->in_body = 1;
-        c->body_chunked = 1;
-        hp_chunked_init(&c->chunked, eng->cfg.max_field_length, NULL, 0);
+        hp_chunked_init(c->chunked, eng->cfg.max_field_length, NULL, 0);
     }
     else req->body_complete = 1;
 
@@ -633,17 +652,38 @@ again:
     update_events(c);
 }
 
+/* Reads into the connection's buffer when it has READ_CHUNK bytes free
+ * (a large body streaming in); otherwise into a buffer shared by all,
+ * keeping a copy of just what arrived, so that the connections serving
+ * small requests hold small buffers and a burst of them on many connections
+ * does not leave READ_CHUNK bytes per connection behind in the heap.  The
+ * engine is one thread: one shared buffer is enough.  -2: out of memory. */
+static ssize_t read_some(struct hs_conn *c)
+{
+    static uint8_t shared[READ_CHUNK];
+    ssize_t n;
+
+    if (c->in.cap - c->in.len >= READ_CHUNK)
+    {
+        n = conn_recv(c, c->in.data + c->in.len, c->in.cap - c->in.len);
+        if (n > 0) c->in.len += (size_t)n;
+        return n;
+    }
+    n = conn_recv(c, shared, sizeof(shared));
+    if (n > 0 && !c->closing && (hs_buf_add(&c->in, shared, (size_t)n), c->in.failed)) return -2;
+    return n;
+}
+
 static void read_input(struct hs_conn *c)
 {
     while (!c->read_paused && !c->read_eof && !c->dead)
     {
-        ssize_t n;
-        if (!hs_buf_reserve(&c->in, READ_CHUNK)) { hs_conn_close(c); return; }
-        n = conn_recv(c, c->in.data + c->in.len, c->in.cap - c->in.len);
+        ssize_t n = read_some(c);
+
+        if (n == -2) { hs_conn_close(c); return; }   /* out of memory */
         if (n > 0)
         {
             if (c->closing) continue;          /* lingering: discard */
-            c->in.len += (size_t)n;
             if (c->in.len > (size_t)c->eng->cfg.max_request_bytes + 65536) break;
             continue;
         }

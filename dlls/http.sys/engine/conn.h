@@ -6,6 +6,7 @@
 #define HS_CONN_H
 
 #include <stdint.h>
+#include <netinet/in.h>
 #include "engine.h"
 #include "buf.h"
 
@@ -18,6 +19,15 @@ struct hs_out_file
     uint64_t offset, left;
 };
 
+/* Every connection keeps two addresses: room for IPv4 and IPv6 only, not
+ * sockaddr_storage's 128 bytes. */
+union hs_sockaddr
+{
+    struct sockaddr sa;
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+};
+
 struct hs_conn
 {
     struct hs_ev_handler ev;
@@ -26,7 +36,7 @@ struct hs_conn
     struct hs_tls_conn *tls;          /* TLS state, on an https port */
     int fd;
     uint64_t id;
-    struct sockaddr_storage local, remote;
+    union hs_sockaddr local, remote;
     struct hs_list link;              /* eng->conns, then eng->graveyard */
     struct hs_list run_link;          /* eng->runq */
     uint64_t drain_budget;            /* body bytes we still discard for a finished request */
@@ -35,12 +45,12 @@ struct hs_conn
     size_t out_pos;
     struct hs_list out_files;         /* struct hs_out_file, oldest first */
     struct hs_request *req;           /* the request being served */
-    int in_body;                      /* the current request's body is still arriving */
-    int body_chunked;
     uint64_t body_left;               /* Content-Length bytes still to come */
-    struct hp_chunked chunked;
-    int read_eof, read_paused, closing, dead, epoll_out;
+    struct hp_chunked *chunked;       /* the decoder, while a chunked body arrives */
     uint32_t ev_mask;                 /* the events registered with epoll now */
+    /* flags; bits rather than ints because every idle connection keeps them */
+    unsigned in_body : 1;             /* the current request's body is still arriving */
+    unsigned read_eof : 1, read_paused : 1, closing : 1, dead : 1, epoll_out : 1;
     struct hs_timer timer;
 };
 
@@ -54,6 +64,8 @@ void hs_conn_request_done(struct hs_conn *c, int close_after);
 /* Re-examine buffered input (e.g. the application consumed body bytes). */
 void hs_conn_resume(struct hs_conn *c);
 void hs_conn_close(struct hs_conn *c);
+/* "C <id> <request 0|1> <input buffer bytes> <output buffer bytes>\n" */
+void hs_conn_describe(const struct hs_conn *c, char *line, size_t cap);
 void hs_conn_reap_graveyard(struct hs_engine *eng);
 /* The TLS handshake can go on (its certificate arrived). */
 void hs_conn_tls_continue(struct hs_conn *c);

@@ -38,6 +38,25 @@ void hs_engine_tune_allocator(void)
     mallopt(M_TOP_PAD, 4 << 20);
 }
 
+/* The allocator keeps what it frees (above), which is right under load but
+ * would leave a burst of requests on thousands of connections resident for
+ * good.  A second after activity, the free pages go back to the system;
+ * a quiet engine arms nothing and wakes for nothing. */
+#define HEAP_TRIM_DELAY_MS 1000
+
+static void heap_trim_due(struct hs_timer *t)
+{
+    (void)t;
+    malloc_trim(0);
+}
+
+void hs_engine_after_events(struct hs_engine *eng, int events)
+{
+    if (events <= 0 || eng->heap_trim.heap_index) return;
+    eng->heap_trim.fn = heap_trim_due;
+    hs_timer_arm(eng->loop, &eng->heap_trim, HEAP_TRIM_DELAY_MS);
+}
+
 void hs_engine_complete(struct hs_engine *eng, struct hs_op *op, uint32_t error,
                         uint64_t info, const void *data, uint32_t len)
 {

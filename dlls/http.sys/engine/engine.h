@@ -149,10 +149,13 @@ struct hs_engine
     struct ssl_ctx_st *tls_ctx;      /* TLS policy shared by https connections (tls.c) */
     struct hs_list certs;            /* certificates of SSL bindings (certs.c) */
     uint64_t next_cert_op;
+    struct hs_timer heap_trim;       /* gives freed memory back after activity (engine.c) */
 };
 
 /* engine.c */
 void hs_engine_tune_allocator(void);   /* once, at start: keeps the heap from shrinking and growing */
+/* After each pass of the event loop: events is what hs_evloop_run_once returned. */
+void hs_engine_after_events(struct hs_engine *eng, int events);
 void hs_engine_complete(struct hs_engine *eng, struct hs_op *op, uint32_t error,
                         uint64_t info, const void *data, uint32_t len);
 void hs_engine_pend(struct hs_engine *eng, struct hs_op *op, struct hs_list *waitlist,

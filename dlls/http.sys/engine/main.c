@@ -141,7 +141,7 @@ static void run(struct hs_engine *eng)
 {
     while (!eng->done)
     {
-        int wait = -1;
+        int wait = -1, events;
 
         if (got_signal) { hs_engine_shutdown(eng); break; }
         hs_conn_run_queue(eng);
@@ -154,11 +154,12 @@ static void run(struct hs_engine *eng)
             set_idle(eng, 1);
             if (queues_have_work(eng) || !hs_list_empty(&eng->runq)) wait = 0;
         }
-        if (hs_evloop_run_once(eng->loop, wait) < 0)
+        if ((events = hs_evloop_run_once(eng->loop, wait)) < 0)
         {
             ERR("epoll failed: %s", strerror(errno));
             break;
         }
+        hs_engine_after_events(eng, events);
         set_idle(eng, 0);
         hs_conn_reap_graveyard(eng);
     }

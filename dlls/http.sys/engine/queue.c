@@ -546,6 +546,12 @@ static void ioctl_service_state(struct hs_engine *eng, struct hs_op *op)
             hs_buf_adds(&out, "\n");
         }
     }
+    /* what each connection holds, for the tests (netsh reads Q and U only) */
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->conns)
+    {
+        hs_conn_describe(HS_CONTAINER(cur, struct hs_conn, link), line, sizeof(line));
+        hs_buf_adds(&out, line);
+    }
     if (out.failed) hs_engine_complete(eng, op, ERROR_NOT_ENOUGH_MEMORY, 0, NULL, 0);
     else if (out.len > op->out_size) hs_engine_complete(eng, op, ERROR_MORE_DATA, out.len, out.data, op->out_size);
     else hs_engine_complete(eng, op, 0, out.len, out.data, (uint32_t)out.len);

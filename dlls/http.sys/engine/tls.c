@@ -136,16 +136,16 @@ static int client_offers_tls13(SSL *ssl)
 
 /* The address as 4 or 16 bytes (an IPv4-mapped IPv6 address as IPv4);
  * returns 4 or 6. */
-static int ip_of(const struct sockaddr_storage *ss, uint8_t ip[16])
+static int ip_of(const struct sockaddr *sa, uint8_t ip[16])
 {
-    if (ss->ss_family == AF_INET6)
+    if (sa->sa_family == AF_INET6)
     {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
         if (IN6_IS_ADDR_V4MAPPED(a)) { memcpy(ip, a->s6_addr + 12, 4); return 4; }
         memcpy(ip, a->s6_addr, 16);
         return 6;
     }
-    memcpy(ip, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+    memcpy(ip, &((const struct sockaddr_in *)sa)->sin_addr, 4);
     return 4;
 }
 
@@ -155,10 +155,10 @@ static int is_any(const uint8_t ip[16], int family)
     return !memcmp(ip, zero, family == 6 ? 16 : 4);
 }
 
-static uint16_t port_of(const struct sockaddr_storage *ss)
+static uint16_t port_of(const struct sockaddr *sa)
 {
-    if (ss->ss_family == AF_INET6) return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-    return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+    if (sa->sa_family == AF_INET6) return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+    return ntohs(((const struct sockaddr_in *)sa)->sin_port);
 }
 
 static int sni_matches(const struct hs_ssl_binding *b, const char *sni)
@@ -172,7 +172,7 @@ static int sni_matches(const struct hs_ssl_binding *b, const char *sni)
  * wildcard of the connection's family then of the other, and the central
  * certificate store binding of the port. */
 static const struct hs_ssl_binding *find_binding(const struct hs_records *r, const char *sni,
-                                                 const struct sockaddr_storage *local)
+                                                 const struct sockaddr *local)
 {
     uint8_t ip[16], bip[16];
     int family = ip_of(local, ip), pass;
@@ -189,7 +189,7 @@ static const struct hs_ssl_binding *find_binding(const struct hs_records *r, con
             const struct hs_ssl_binding *b = &r->ssl[i];
             int bfam;
             if (b->kind != HS_SSL_IP || b->port != port) continue;
-            bfam = ip_of(&b->addr, bip);
+            bfam = ip_of((const struct sockaddr *)&b->addr, bip);
             if (pass == 0 && bfam == family && !is_any(bip, bfam) && !memcmp(ip, bip, family == 6 ? 16 : 4)) return b;
             if (pass == 1 && bfam == family && is_any(bip, bfam)) return b;
             if (pass == 2 && bfam != family && is_any(bip, bfam)) return b;
@@ -263,10 +263,10 @@ static int client_hello(SSL *ssl, int *alert, void *arg)
         *alert = SSL_AD_DECODE_ERROR;
         return SSL_CLIENT_HELLO_ERROR;
     }
-    if (!(b = find_binding(&eng->records, t->sni, &c->local)))
+    if (!(b = find_binding(&eng->records, t->sni, &c->local.sa)))
     {
         TRACE("connection %llu: no SSL binding for %s port %u", (unsigned long long)c->id,
-              t->sni[0] ? t->sni : "(no SNI)", port_of(&c->local));
+              t->sni[0] ? t->sni : "(no SNI)", port_of(&c->local.sa));
         return SSL_CLIENT_HELLO_ERROR;
     }
     if (b->flags & FLAG_REJECT)

@@ -7,20 +7,20 @@
 #define WIN_AF_INET  2
 #define WIN_AF_INET6 23
 
-void hs_wire_sockaddr(const struct sockaddr_storage *ss, uint8_t out[28])
+void hs_wire_sockaddr(const struct sockaddr *sa, uint8_t out[28])
 {
     memset(out, 0, 28);
-    if (ss->ss_family == AF_INET)
+    if (sa->sa_family == AF_INET)
     {
-        const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
         uint16_t family = WIN_AF_INET;
         memcpy(out, &family, 2);
         memcpy(out + 2, &sin->sin_port, 2);          /* network order, as Windows keeps it */
         memcpy(out + 4, &sin->sin_addr, 4);
     }
-    else if (ss->ss_family == AF_INET6)
+    else if (sa->sa_family == AF_INET6)
     {
-        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
         uint16_t family = WIN_AF_INET6;
         memcpy(out, &family, 2);
         memcpy(out + 2, &sin6->sin6_port, 2);

@@ -19,7 +19,7 @@ struct hs_wire_input
     const uint16_t *cooked;               /* UTF-16LE full URL */
     uint32_t cooked_bytes;
     uint32_t host_off, host_len, path_off, path_len, query_off, query_len;  /* bytes */
-    const struct sockaddr_storage *remote, *local;
+    const struct sockaddr *remote, *local;
     uint64_t request_id, connection_id, url_context, bytes_received;
     uint32_t flags;                       /* HS_REQ_* */
     const struct hs_wire_ssl_input *ssl;  /* HTTPS: the TLS facts, else NULL */
@@ -39,7 +39,7 @@ struct hs_wire_ssl_input
 int hs_wire_build_request(const struct hs_wire_input *in, struct hs_buf *out);
 
 /* Windows' SOCKADDR_IN / SOCKADDR_IN6 layout for a host address. */
-void hs_wire_sockaddr(const struct sockaddr_storage *ss, uint8_t out[28]);
+void hs_wire_sockaddr(const struct sockaddr *sa, uint8_t out[28]);
 
 /* Checks a response blob a server wrote before the engine trusts it
  * (file chunks included). */
