@@ -389,7 +389,7 @@ struct hs_wire_file
  * that scribbles over the segment can only hurt its own queue.
  */
 #define HS_SHM_MAGIC   0x4d485348u   /* "HSHM" */
-#define HS_SHM_VERSION 1
+#define HS_SHM_VERSION 2
 
 struct hs_shm_header
 {
@@ -402,12 +402,13 @@ struct hs_shm_header
     uint32_t closed;               /* atomic: the engine closed the queue */
     uint32_t engine_idle;          /* atomic: the engine sleeps; ring the doorbell */
     uint32_t image;                /* HS_IMAGE_* the queue's API version asks for */
-    uint32_t reserved0;
+    uint32_t handed_over;          /* atomic: requests given to receives waiting in the driver
+                                    * that the server has not acted on yet (engine only) */
     /* request ring: engine produces, servers consume */
     uint64_t req_head;             /* atomic: next write position (engine only) */
     uint64_t req_tail;             /* atomic: oldest record still in use (engine only) */
     uint32_t req_ready;            /* atomic: records published and not yet claimed */
-    uint32_t reserved1;
+    uint32_t servers_looking;      /* atomic: server threads looking at the request ring now */
     /* response ring: servers produce, engine consumes */
     uint64_t resp_reserve;         /* atomic: next free position (servers, by CAS) */
     uint64_t resp_tail;            /* atomic: everything before is consumed (engine only) */
@@ -448,13 +449,22 @@ struct hs_ring_record
 struct hs_shm_slot
 {
     uint64_t request_id;           /* atomic: live request in this slot, 0 if none */
-    uint32_t app_state;            /* atomic: HS_SLOT_* bits set by servers */
+    uint32_t app_state;            /* atomic: HS_SLOT_* bits set by servers, under the tag of
+                                    * the request (HS_SLOT_TAG) */
     uint32_t engine_state;         /* atomic: HS_SLOT_DEAD etc. set by the engine */
 };
 
 #define HS_SLOT_BITS       16
 #define HS_SLOT_COUNT      (1u << HS_SLOT_BITS)
 #define HS_SLOT_OF(id)     ((uint32_t)((id) & (HS_SLOT_COUNT - 1)))
+
+/* The engine reuses a slot as soon as its request ends, while a server
+ * thread may still be finishing a call on the old request: app_state keeps
+ * the request's tag above its bits, and every change checks it, so that
+ * nothing meant for a request that ended lands on its successor. */
+#define HS_SLOT_TAG_SHIFT  8
+#define HS_SLOT_STATE_BITS ((1u << HS_SLOT_TAG_SHIFT) - 1)
+#define HS_SLOT_TAG(id)    ((uint32_t)((id) >> HS_SLOT_BITS) << HS_SLOT_TAG_SHIFT)
 
 #define HS_SLOT_SENDING    0x1    /* a send is in progress (concurrent sends: ERROR_BAD_COMMAND) */
 #define HS_SLOT_FINAL      0x2    /* the last send of the response has been queued */

@@ -341,6 +341,47 @@ BOOL certkey_rsa_blob_matches(PCCERT_CONTEXT cert, const BYTE *blob, DWORD len)
     return ret;
 }
 
+/* out = a mod (prime - 1), little-endian; out has prime_len bytes.  Shift
+ * and subtract, one bit of a at a time: small, and fast enough for a key
+ * (a 2048-bit exponent modulo a 1024-bit prime is 2048 steps). */
+static void exponent_mod_prime_less_one(const BYTE *a, DWORD a_len, const BYTE *prime, DWORD prime_len, BYTE *out)
+{
+    BYTE m[513], r[513];   /* prime_len + 1: a shifted remainder may need one byte more */
+    DWORD i, n = prime_len + 1;
+    int bit;
+
+    memcpy(m, prime, prime_len);
+    m[prime_len] = 0;
+    m[0] &= 0xfe;          /* the prime is odd: minus one clears bit 0 */
+    memset(r, 0, n);
+    for (i = a_len; i-- > 0;)
+        for (bit = 7; bit >= 0; bit--)
+        {
+            int carry = (a[i] >> bit) & 1, ge = 1;
+            DWORD j;
+            for (j = 0; j < n; j++)
+            {
+                int top = r[j] >> 7;
+                r[j] = (BYTE)((r[j] << 1) | carry);
+                carry = top;
+            }
+            for (j = n; j-- > 0;)
+                if (r[j] != m[j]) { ge = r[j] > m[j]; break; }
+            if (ge)
+            {
+                int borrow = 0;
+                for (j = 0; j < n; j++)
+                {
+                    int d = r[j] - m[j] - borrow;
+                    borrow = d < 0;
+                    r[j] = (BYTE)d;
+                }
+            }
+        }
+    memcpy(out, r, prime_len);
+    SecureZeroMemory(r, sizeof(r));
+}
+
 DWORD certkey_rsa_blob_to_pkcs8(const BYTE *blob, DWORD len, BYTE **der, DWORD *der_len)
 {
     static const BYTE version0[] = { 0x02, 0x01, 0x00 };
@@ -348,9 +389,9 @@ DWORD certkey_rsa_blob_to_pkcs8(const BYTE *blob, DWORD len, BYTE **der, DWORD *
     struct der_out rsa = { 0 }, alg = { 0 }, pki = { 0 }, out = { 0 };
     struct rsa_blob r;
     const BYTE *p;
-    BYTE exp[4];
+    BYTE exp[4], dp[512], dq[512];
 
-    if (!parse_rsa_blob(blob, len, &r) || !r.priv) return NTE_BAD_KEY;
+    if (!parse_rsa_blob(blob, len, &r) || !r.priv || r.half > sizeof(dp)) return NTE_BAD_KEY;
     p = r.modulus;
     exp[0] = (BYTE)r.pubexp; exp[1] = (BYTE)(r.pubexp >> 8); exp[2] = (BYTE)(r.pubexp >> 16); exp[3] = (BYTE)(r.pubexp >> 24);
 
@@ -362,8 +403,15 @@ DWORD certkey_rsa_blob_to_pkcs8(const BYTE *blob, DWORD len, BYTE **der, DWORD *
     der_put_uint_le(&rsa, p + r.len + 5 * r.half, r.len);               /* privateExponent */
     der_put_uint_le(&rsa, p + r.len, r.half);                           /* prime1 */
     der_put_uint_le(&rsa, p + r.len + r.half, r.half);                  /* prime2 */
-    der_put_uint_le(&rsa, p + r.len + 2 * r.half, r.half);              /* exponent1 */
-    der_put_uint_le(&rsa, p + r.len + 3 * r.half, r.half);              /* exponent2 */
+    /* exponent1 and exponent2 are derived from d, p and q, not copied: Wine
+     * 8's PFXImportCertStore misplaces one whose top byte is zero (about one
+     * key in a hundred), and OpenSSL rejects the key then */
+    exponent_mod_prime_less_one(p + r.len + 5 * r.half, r.len, p + r.len, r.half, dp);
+    exponent_mod_prime_less_one(p + r.len + 5 * r.half, r.len, p + r.len + r.half, r.half, dq);
+    der_put_uint_le(&rsa, dp, r.half);                                  /* exponent1 */
+    der_put_uint_le(&rsa, dq, r.half);                                  /* exponent2 */
+    SecureZeroMemory(dp, sizeof(dp));
+    SecureZeroMemory(dq, sizeof(dq));
     der_put_uint_le(&rsa, p + r.len + 4 * r.half, r.half);              /* coefficient */
 
     der_put_header(&alg, 0x06, sizeof(oid_rsa));

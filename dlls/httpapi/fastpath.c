@@ -43,6 +43,25 @@ static ULONG take_record(struct queue *q, struct hs_ring_record *rec, uint32_t w
     return NO_ERROR;
 }
 
+void fastpath_start_looking(struct queue *q)
+{
+    if (q->shm) __atomic_add_fetch(&q->shm->servers_looking, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The last thread to stop looking wakes the engine if requests are left in
+ * the ring: receives waiting in the driver must take them now.  (The engine
+ * looks at the count again after each request it publishes, so one that
+ * lands after the check below is not left behind either.) */
+void fastpath_stop_looking(struct queue *q)
+{
+    struct hs_shm_header *h = q->shm;
+
+    if (!h) return;
+    if (!__atomic_sub_fetch(&h->servers_looking, 1, __ATOMIC_SEQ_CST) &&
+        __atomic_load_n(&h->req_ready, __ATOMIC_SEQ_CST))
+        queue_ring_doorbell(q);
+}
+
 ULONG fastpath_receive(struct queue *q, ULONG flags, void *buf, ULONG len, ULONG *bytes, BOOL async)
 {
     struct hs_shm_header *h = q->shm;
@@ -95,6 +114,7 @@ ULONG fastpath_begin_send(struct queue *q, uint64_t request_id)
     state = __atomic_load_n(&slot->app_state, __ATOMIC_ACQUIRE);
     for (;;)
     {
+        if ((state & ~HS_SLOT_STATE_BITS) != HS_SLOT_TAG(request_id)) return ERROR_CONNECTION_INVALID;
         if (state & HS_SLOT_FINAL) return ERROR_CONNECTION_INVALID;
         if (state & HS_SLOT_SENDING) return ERROR_BAD_COMMAND;
         if (__atomic_compare_exchange_n(&slot->app_state, &state, state | HS_SLOT_SENDING, 0,
@@ -103,20 +123,27 @@ ULONG fastpath_begin_send(struct queue *q, uint64_t request_id)
     }
 }
 
+/* Changes the slot's bits while it still holds the request: the engine may
+ * have ended it and given the slot to another already. */
+static void update_slot(struct queue *q, uint64_t request_id, uint32_t set, uint32_t clear)
+{
+    uint32_t *state = &slot_of(q, request_id)->app_state, old = __atomic_load_n(state, __ATOMIC_ACQUIRE);
+
+    while ((old & ~HS_SLOT_STATE_BITS) == HS_SLOT_TAG(request_id) &&
+           !__atomic_compare_exchange_n(state, &old, (old | set) & ~clear, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {}
+}
+
 void fastpath_abort_send(struct queue *q, uint64_t request_id)
 {
-    if (q->shm) __atomic_and_fetch(&slot_of(q, request_id)->app_state, ~(uint32_t)HS_SLOT_SENDING, __ATOMIC_SEQ_CST);
+    if (q->shm) update_slot(q, request_id, 0, HS_SLOT_SENDING);
 }
 
 /* Ends a send begun with fastpath_begin_send, after the record is in. */
 static void end_send(struct queue *q, const struct hs_wire_response *r)
 {
-    struct hs_shm_slot *slot = slot_of(q, r->request_id);
     uint32_t set = (r->kind == HS_RESP_HEADERS ? HS_SLOT_HEADERS : 0) | (r->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA ? 0 : HS_SLOT_FINAL);
-    uint32_t state = __atomic_load_n(&slot->app_state, __ATOMIC_ACQUIRE);
 
-    while (!__atomic_compare_exchange_n(&slot->app_state, &state, (state | set) & ~(uint32_t)HS_SLOT_SENDING, 0,
-                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {}
+    update_slot(q, r->request_id, set, HS_SLOT_SENDING);
 }
 
 /* Writes the response into the ring.  *done is FALSE when it does not fit

@@ -38,6 +38,7 @@ struct queue
     BOOL skip_on_success;           /* FILE_SKIP_COMPLETION_PORT_ON_SUCCESS seen on the handle */
     LONG shut_down;                 /* HttpShutdownRequestQueue: queue_get fails from then on */
     LONG refs;
+    LONG port_turn;                 /* OVERLAPPED receives since one last went to the port (receive.c) */
 };
 
 void queue_init(void);
@@ -58,6 +59,10 @@ ULONG url_ioctl(HANDLE handle, DWORD code, const WCHAR *prefix, HTTP_URL_CONTEXT
 /* --------------------------------------------------------------- fastpath */
 #define FP_NOTHING 0xffffffffu   /* nothing for us here: take the slow path */
 ULONG fastpath_receive(struct queue *q, ULONG flags, void *buf, ULONG len, ULONG *bytes, BOOL async);
+/* Around a thread's looks at the ring: while any thread looks, the engine
+ * puts new requests there rather than completing receives waiting in the driver. */
+void  fastpath_start_looking(struct queue *q);
+void  fastpath_stop_looking(struct queue *q);
 ULONG fastpath_send(struct queue *q, const struct hs_wire_response *r, BOOL *done);
 ULONG fastpath_begin_send(struct queue *q, uint64_t request_id);
 void  fastpath_abort_send(struct queue *q, uint64_t request_id);

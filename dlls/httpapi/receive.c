@@ -59,6 +59,23 @@ static int receive_spins(void)
     return n;
 }
 
+/* The engine hands a request to a receive waiting in the driver only when
+ * no thread has looked at the ring for a moment, but its completion then
+ * waits in the completion port for a thread to come back from serving the
+ * ring, which under steady load may be never.  While such requests are out
+ * (handed_over), every PORT_TURN-th OVERLAPPED receive skips the ring and
+ * goes to the driver, sending its thread back to the port, where the
+ * older completions come out first. */
+#define PORT_TURN 64
+
+static BOOL port_turn_due(struct queue *q, OVERLAPPED *ovl)
+{
+    if (!ovl || !q->shm || !__atomic_load_n(&q->shm->handed_over, __ATOMIC_ACQUIRE)) return FALSE;
+    if (InterlockedIncrement(&q->port_turn) < PORT_TURN) return FALSE;
+    InterlockedExchange(&q->port_turn, 0);
+    return TRUE;
+}
+
 ULONG WINAPI HttpReceiveHttpRequest(HANDLE handle, HTTP_REQUEST_ID id, ULONG flags, HTTP_REQUEST *request,
                                     ULONG size, ULONG *ret_size, OVERLAPPED *ovl)
 {
@@ -74,18 +91,20 @@ ULONG WINAPI HttpReceiveHttpRequest(HANDLE handle, HTTP_REQUEST_ID id, ULONG fla
     if (size < sizeof(HTTP_REQUEST_V1)) return ERROR_INSUFFICIENT_BUFFER;
     if (!(q = queue_get(handle))) return ERROR_INVALID_HANDLE;
 
-    if (!id && queue_can_complete_inline(q, ovl))
+    if (!id && queue_can_complete_inline(q, ovl) && !port_turn_due(q, ovl))
     {
         /* an OVERLAPPED receive may look again too when it is allowed to
          * complete on the spot (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS) */
         int spins = receive_spins();
 
+        fastpath_start_looking(q);
         for (;;)
         {
             ret = fastpath_receive(q, flags, request, size, &bytes, ovl != NULL);
             if (ret != FP_NOTHING || spins-- <= 0) break;
             SwitchToThread();
         }
+        fastpath_stop_looking(q);
         if (ret != FP_NOTHING)
         {
             queue_put(q);

@@ -535,11 +535,161 @@ def test_connection_buffers(binary, workdir):
     eng.shutdown()
 
 
+class ShmHeader:
+    """The queue's shared header (struct hs_shm_header), as httpapi.dll sees it."""
+    HANDED_OVER, REQ_READY, SERVERS_LOOKING = 68, 88, 92
+
+    def __init__(self, path):
+        import mmap
+        fd = os.open(path, os.O_RDWR)
+        try:
+            self.map = mmap.mmap(fd, 4096)
+        finally:
+            os.close(fd)
+
+    def get(self, off):
+        return struct.unpack_from("<I", self.map, off)[0]
+
+    def set(self, off, value):
+        struct.pack_into("<I", self.map, off, value)
+
+
+def test_ring_handover(binary, workdir):
+    """While a server thread looks at the ring, new requests go there even
+    with a receive waiting in the driver; when the servers go quiet, the
+    waiting receive gets them, and the shared header counts such requests
+    until the server acts on them.  A looking count nobody lowers does not
+    strand requests."""
+    eng = Engine(binary, os.path.join(workdir, "handover"))
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    st, _, data = eng.call(1, IOCTL_QUEUE_INFO, b"", 528)
+    shm = ShmHeader(data[16:16 + 256].split(b"\0")[0].decode())
+
+    op = receive_image(eng, 1)
+    shm.set(ShmHeader.SERVERS_LOOKING, 1)
+    c = http(port, b"GET /ring HTTP/1.1\r\nHost: x\r\n\r\n")
+    check(eng.wait(op, 0.05) is None, "a thread looks at the ring: the waiting receive does not get the request")
+    check(shm.get(ShmHeader.REQ_READY) == 1, "the request is in the ring (req_ready %d)" % shm.get(ShmHeader.REQ_READY))
+    check(shm.get(ShmHeader.HANDED_OVER) == 0, "nothing handed over yet")
+    shm.set(ShmHeader.SERVERS_LOOKING, 0)
+    st, _, data = eng.wait(op, 2) or (None, 0, b"")
+    img = Image(data, BASE)
+    check(st == 0 and img.raw_url == b"/ring", "the servers went quiet: the waiting receive takes the request from the ring")
+    check(shm.get(ShmHeader.REQ_READY) == 0, "the ring is empty again")
+    check(shm.get(ShmHeader.HANDED_OVER) == 1, "the header counts the request given through the driver")
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"ok"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"ok", "it is answered")
+    check(shm.get(ShmHeader.HANDED_OVER) == 0, "the server acted on it: the count is back to 0")
+
+    # a thread that died while looking: the count stays up, the request must still go out
+    op = receive_image(eng, 1)
+    shm.set(ShmHeader.SERVERS_LOOKING, 1)
+    started = time.time()
+    c.sendall(b"GET /stale HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(op, 3) or (None, 0, b"")
+    img = Image(data, BASE)
+    check(st == 0 and img.raw_url == b"/stale",
+          "a looking count left up does not strand the request (%.2f s)" % (time.time() - started))
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"ok"))
+    read_response(c)
+    shm.set(ShmHeader.SERVERS_LOOKING, 0)
+
+    # a connection that goes away settles its count too
+    c2 = http(port, b"GET /gone HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1), 2) or (None, 0, b"")
+    check(st == 0 and shm.get(ShmHeader.HANDED_OVER) == 1, "a second request through the driver is counted")
+    c2.close()
+    time.sleep(0.3)
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(Image(data, BASE).request_id, body=b"late"))
+    check(shm.get(ShmHeader.HANDED_OVER) == 0, "a request whose client left is not counted any more")
+    c.close()
+    eng.shutdown()
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_half_closed_client(binary, workdir):
+    """A client that shuts its side after its request still gets the
+    response, and the engine sleeps meanwhile (EPOLLRDHUP is level-triggered:
+    it used to wake the loop without end)."""
+    eng = Engine(binary, os.path.join(workdir, "halfclose"))
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    c = http(port, b"GET /half HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    check(st == 0 and img.raw_url == b"/half", "the request arrives")
+    c.shutdown(socket.SHUT_WR)
+    time.sleep(0.2)
+    before = cpu_seconds(eng.proc.pid)
+    time.sleep(1.0)
+    used = cpu_seconds(eng.proc.pid) - before
+    check(used < 0.3, "the engine sleeps while a half-closed client waits for its response (%.2f s CPU in 1 s)" % used)
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"late"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"late", "the half-closed client gets its response")
+    c.close()
+    eng.shutdown()
+
+
+def test_slot_tags(binary, workdir):
+    """A request slot is reused at once; its state word carries the request's
+    tag, and the engine leaves a successor's state alone when a send for the
+    request that ended comes late."""
+    eng = Engine(binary, os.path.join(workdir, "slots"))
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    st, _, data = eng.call(1, IOCTL_QUEUE_INFO, b"", 528)
+    shm = ShmHeader(data[16:16 + 256].split(b"\0")[0].decode())
+    slots_off = struct.unpack_from("<Q", shm.map, 16)[0]
+
+    def app_state(request_id):
+        return shm.get(slots_off + (request_id & 0xffff) * 16 + 8)
+
+    def tag(request_id):
+        return ((request_id >> 16) << 8) & 0xffffffff
+
+    c = http(port, b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    first = Image(data, BASE).request_id
+    check(app_state(first) == tag(first), "a new request's slot holds its tag and no bits (%#x)" % app_state(first))
+    eng.call(1, IOCTL_SEND, wire_response(first, body=b"1"))
+    read_response(c)
+    c.sendall(b"GET /2 HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    second = Image(data, BASE).request_id
+    check(second & 0xffff == first & 0xffff and second != first, "the next request reuses the slot")
+    check(app_state(second) == tag(second), "with its own tag (%#x)" % app_state(second))
+    shm.set(slots_off + (second & 0xffff) * 16 + 8, tag(second) | 1)   # a server begins a send (SENDING)
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(first, body=b"late"))
+    check(st == status_of(1229), "a late send for the ended request: ERROR_CONNECTION_INVALID")
+    check(app_state(second) == tag(second) | 1, "the successor's SENDING bit is left alone (%#x)" % app_state(second))
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(second, body=b"2"))
+    status, _, body = read_response(c)
+    check(st == 0 and status == 200 and body == b"2", "the successor is answered")
+    check(app_state(second) & 0xff == 0 or app_state(second) == 0, "its send through the driver cleared SENDING")
+    c.close()
+    eng.shutdown()
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
-                 test_parameters, test_file_chunks, test_connection_buffers):
+                 test_parameters, test_file_chunks, test_connection_buffers,
+                 test_ring_handover, test_half_closed_client, test_slot_tags):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -46,7 +46,10 @@ static void read_input(struct hs_conn *c);
 
 static void update_events(struct hs_conn *c)
 {
-    uint32_t ev = EPOLLRDHUP;
+    /* EPOLLRDHUP is level-triggered: once seen it is not asked for again,
+     * or a client that half-closed while its request is served would wake
+     * the loop without end */
+    uint32_t ev = c->rdhup_seen ? 0 : EPOLLRDHUP;
     const struct hs_tls_conn *t = c->tls;
 
     if (c->dead) return;
@@ -707,13 +710,14 @@ static void conn_event(struct hs_ev_handler *h, uint32_t events)
     struct hs_conn *c = HS_CONTAINER(h, struct hs_conn, ev);
 
     if (c->dead) return;
-    if (events & EPOLLERR) { hs_conn_close(c); return; }
+    if (events & EPOLLRDHUP) c->rdhup_seen = 1;
+    /* both directions are shut: no response can reach the client either */
+    if (events & (EPOLLERR | EPOLLHUP)) { hs_conn_close(c); return; }
     if ((events & EPOLLOUT) || (c->tls && c->tls->write_wants_read && (events & EPOLLIN))) flush_out(c);
     if (c->dead) return;
     if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) || (c->tls && c->tls->read_wants_write && (events & EPOLLOUT)))
         read_input(c);
     if (c->dead) return;
-    if ((events & EPOLLHUP) && !c->req) { hs_conn_close(c); return; }
     process(c);
 }
 

@@ -51,6 +51,7 @@ struct hs_conn
     /* flags; bits rather than ints because every idle connection keeps them */
     unsigned in_body : 1;             /* the current request's body is still arriving */
     unsigned read_eof : 1, read_paused : 1, closing : 1, dead : 1, epoll_out : 1;
+    unsigned rdhup_seen : 1;          /* the client shut its side (EPOLLRDHUP) */
     struct hs_timer timer;
 };
 

@@ -98,6 +98,7 @@ struct hs_request
     int close_after;                 /* close the connection after the response */
     int response_unframed;           /* no length: the end of the connection ends it */
     uint64_t response_bytes;
+    int owed;                        /* handed to a waiting receive; the server has not acted on it yet */
 };
 
 struct hs_queue
@@ -115,6 +116,9 @@ struct hs_queue
     uint32_t *free_slots;
     uint32_t free_count;
     uint32_t url_count;
+    uint64_t ring_active_ms;         /* when servers last used the rings (queue.c) */
+    uint64_t ring_wait_ms;           /* since when requests wait in the ring untaken */
+    struct hs_timer handover;        /* wakes the loop to hand ring requests to waiting receives */
 };
 
 struct hs_listener

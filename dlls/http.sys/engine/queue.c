@@ -36,6 +36,55 @@ struct deferred_send
     uint8_t data[];
 };
 
+/* Whether the servers are busy with the ring: a thread looks at it now, or
+ * one took a request or wrote a response in the last HANDOVER_MS.  Then a
+ * new request goes into the ring even when receives wait in the driver: a
+ * busy thread takes it within microseconds, while completing a receive
+ * through the driver costs hundreds of them (far more under load, with
+ * wineserver and the driver short of processor time).  Only when the
+ * servers have gone quiet do waiting receives get the requests.  A looking
+ * count that stays up while requests wait in the ring and none is taken
+ * for STALE_LOOK_MS was left by a thread that died looking: it is ignored. */
+#define HANDOVER_MS   2
+#define STALE_LOOK_MS 100
+
+static int servers_busy(struct hs_queue *q)
+{
+    uint64_t now;
+
+    if (!q->shm) return 0;
+    now = hs_now_ms();
+    if (hs_shmq_servers_looking(q->shm) &&
+        (!hs_shmq_has_unclaimed(q->shm) || now - q->ring_wait_ms < STALE_LOOK_MS))
+        return 1;
+    return now - q->ring_active_ms < HANDOVER_MS;
+}
+
+/* A request that completes a receive through the driver may sit in a
+ * completion port until a server thread comes for it, and a thread that
+ * keeps finding requests in the ring serves them on the spot and does not
+ * come.  The count of such requests the server has not acted on yet is in
+ * the shared header: while it is not zero, httpapi.dll sends a receive to
+ * the driver now and then, and with it a thread back to the port. */
+static void owe(struct hs_queue *q, struct hs_request *req)
+{
+    if (req->owed || !q->shm) return;
+    req->owed = 1;
+    hs_shmq_add_handed_over(q->shm, 1);
+}
+
+void hs_queue_settle(struct hs_request *req)
+{
+    if (!req->owed) return;
+    req->owed = 0;
+    if (req->queue && req->queue->shm) hs_shmq_add_handed_over(req->queue->shm, -1);
+}
+
+static void handover_due(struct hs_timer *t)
+{
+    (void)t;   /* waking the loop is the point: it polls the queues next */
+}
+
 struct hs_queue *hs_queue_new(struct hs_engine *eng)
 {
     struct hs_queue *q = calloc(1, sizeof(*q));
@@ -61,6 +110,7 @@ struct hs_queue *hs_queue_new(struct hs_engine *eng)
     hs_list_init(&q->published);
     hs_list_init(&q->waiters);
     hs_list_init(&q->deferred);
+    q->handover.fn = handover_due;
     /* an unguessable name: the segment is 0600, and other local users must
      * not even learn which queues exist */
     if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) memset(rnd, 0, sizeof(rnd));
@@ -80,6 +130,7 @@ void hs_queue_destroy(struct hs_engine *eng, struct hs_queue *q)
 
     hs_router_remove_owner(&eng->router, q->id);
     hs_listener_release_unused(eng);
+    hs_timer_cancel(eng->loop, &q->handover);
     HS_LIST_FOR_EACH_SAFE(cur, next, &q->waiters)
         hs_engine_complete(eng, HS_CONTAINER(cur, struct hs_op, wait_link), 995, 0, NULL, 0);
     HS_LIST_FOR_EACH_SAFE(cur, next, &q->deferred)
@@ -151,6 +202,7 @@ static void deliver_to_op(struct hs_engine *eng, struct hs_request *req, struct 
     if (res.error == ERROR_MORE_DATA)
     {
         req->state = RS_BOUND;
+        owe(req->queue, req);
         hs_engine_complete(eng, op, ERROR_MORE_DATA, res.needed, out, res.written);
     }
     else if (res.error)
@@ -161,6 +213,7 @@ static void deliver_to_op(struct hs_engine *eng, struct hs_request *req, struct 
     else
     {
         consume_body(req, res.body_taken);
+        owe(req->queue, req);
         hs_engine_complete(eng, op, 0, res.written, out, res.written);
         hs_request_delivered(req);
     }
@@ -174,6 +227,7 @@ static int publish(struct hs_queue *q, struct hs_request *req)
     struct hs_wire_request *w = (struct hs_wire_request *)req->wire;
 
     if (!q->shm) return -1;
+    if (!hs_shmq_has_unclaimed(q->shm)) q->ring_wait_ms = hs_now_ms();
     if (!req->body_complete || req->body_len > body) w->flags |= HS_REQ_MORE_BODY;
     else w->flags &= ~HS_REQ_MORE_BODY;
     if (hs_shmq_publish(q->shm, req->id, req->wire, req->wire_len, req->body, body, &req->ring_pos)) return -1;
@@ -182,20 +236,34 @@ static int publish(struct hs_queue *q, struct hs_request *req)
     return 0;
 }
 
+/* The handover: the receive that has waited longest takes the request. */
+static void deliver_to_first_waiter(struct hs_engine *eng, struct hs_queue *q, struct hs_request *req)
+{
+    struct hs_op *op = HS_CONTAINER(q->waiters.next, struct hs_op, wait_link);
+
+    hs_list_remove(&op->wait_link);
+    deliver_to_op(eng, req, op);
+}
+
 void hs_queue_offer(struct hs_engine *eng, struct hs_queue *q, struct hs_request *req)
 {
-    struct hs_list *first = hs_list_head(&q->waiters);
+    int waiter = !hs_list_empty(&q->waiters);
 
-    if (first)
+    if (waiter && !servers_busy(q))
     {
-        struct hs_op *op = HS_CONTAINER(first, struct hs_op, wait_link);
-        hs_list_remove(&op->wait_link);
-        deliver_to_op(eng, req, op);
+        deliver_to_first_waiter(eng, q, req);
         return;
     }
     if (hs_list_empty(&q->ready) && !publish(q, req)) return;
     req->state = RS_READY;
     hs_list_add_tail(&q->ready, &req->link);
+    if (waiter)
+    {
+        /* the ring is full: the oldest request not in it goes through the driver */
+        struct hs_request *oldest = HS_CONTAINER(q->ready.next, struct hs_request, link);
+        hs_list_remove(&oldest->link);
+        deliver_to_first_waiter(eng, q, oldest);
+    }
 }
 
 int hs_queue_withdraw(struct hs_engine *eng, struct hs_queue *q, struct hs_request *req)
@@ -218,6 +286,8 @@ int hs_queue_withdraw(struct hs_engine *eng, struct hs_queue *q, struct hs_reque
 /* ------------------------------------------------------------------------ */
 /* the rings                                                                 */
 /* ------------------------------------------------------------------------ */
+
+static struct hs_request *oldest_published(struct hs_queue *q);
 
 struct poll_ctx { struct hs_engine *eng; struct hs_queue *q; };
 
@@ -279,7 +349,7 @@ static void send_now(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op
     req = hs_queue_find_request(q, r->request_id);
     err = req ? hs_request_send(eng, req, r, len) : ERROR_CONNECTION_INVALID;
     /* the sender set SENDING before it called us; we are the end of that send */
-    if (q->shm) hs_shmq_slot_clear_app_bits(q->shm, HS_SLOT_OF(r->request_id), HS_SLOT_SENDING);
+    if (q->shm) hs_shmq_slot_clear_app_bits(q->shm, r->request_id, HS_SLOT_SENDING);
     hs_engine_complete(eng, op, err, err ? 0 : hs_wire_response_body_total(r), NULL, 0);
 }
 
@@ -304,9 +374,25 @@ int hs_queue_poll(struct hs_engine *eng, struct hs_queue *q)
     int work = 0;
 
     if (!q->shm) return 0;
-    work += hs_shmq_reap(q->shm, on_taken, &pc);
+    if ((work = hs_shmq_reap(q->shm, on_taken, &pc))) q->ring_wait_ms = hs_now_ms();
     work += hs_shmq_consume(q->shm, on_response, &pc);
+    if (work) q->ring_active_ms = hs_now_ms();
     if (!hs_list_empty(&q->deferred) && !hs_shmq_has_responses(q->shm)) run_deferred(eng, q);
+    /* the servers went quiet: receives waiting in the driver take what is
+     * left in the ring (the last thread to stop looking rang the doorbell;
+     * the timer comes back when they were busy a moment ago) */
+    while (!hs_list_empty(&q->waiters) && hs_shmq_has_unclaimed(q->shm))
+    {
+        struct hs_request *req;
+        if (servers_busy(q))
+        {
+            if (!q->handover.heap_index) hs_timer_arm(eng->loop, &q->handover, HANDOVER_MS);
+            break;
+        }
+        if (!(req = oldest_published(q))) break;
+        deliver_to_first_waiter(eng, q, req);
+        work++;
+    }
     /* ring space may have come free: move waiting requests in, oldest first */
     while (!hs_list_empty(&q->ready) && hs_list_empty(&q->waiters))
     {
@@ -488,6 +574,7 @@ static void ioctl_receive_body(struct hs_engine *eng, struct hs_queue *q, struct
         hs_engine_complete(eng, op, ERROR_CONNECTION_INVALID, 0, NULL, 0);
         return;
     }
+    hs_queue_settle(req);
     hs_engine_pend(eng, op, &req->body_waiters, cancel_waiter);
     hs_request_body_event(eng, req);
 }

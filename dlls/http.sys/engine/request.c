@@ -64,6 +64,7 @@ void hs_request_free(struct hs_request *req)
     struct hs_queue *q = req->queue;
     struct hs_engine *eng = req->eng;
 
+    hs_queue_settle(req);
     if (q)
     {
         hs_list_remove(&req->link);
@@ -199,6 +200,7 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
     uint32_t i, err;
 
     (void)size;
+    hs_queue_settle(req);
     if (!c || c->dead || req->final_sent) return ERROR_CONNECTION_INVALID;
     if (req->state != RS_DELIVERED && req->state != RS_BOUND) return ERROR_CONNECTION_INVALID;
     if (r->kind != HS_RESP_HEADERS && !req->headers_sent) return ERROR_INVALID_PARAMETER;

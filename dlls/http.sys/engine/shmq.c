@@ -159,6 +159,21 @@ int hs_shmq_withdraw(struct hs_shmq *q, uint64_t pos)
     return 1;
 }
 
+int hs_shmq_servers_looking(const struct hs_shmq *q)
+{
+    return __atomic_load_n(&q->hdr->servers_looking, __ATOMIC_SEQ_CST) != 0;
+}
+
+void hs_shmq_add_handed_over(struct hs_shmq *q, int delta)
+{
+    __atomic_add_fetch(&q->hdr->handed_over, (uint32_t)delta, __ATOMIC_SEQ_CST);
+}
+
+int hs_shmq_has_unclaimed(const struct hs_shmq *q)
+{
+    return __atomic_load_n(&q->hdr->req_ready, __ATOMIC_SEQ_CST) != 0;
+}
+
 int hs_shmq_has_published(const struct hs_shmq *q)
 {
     return q->hdr->req_head != q->hdr->req_tail;
@@ -257,7 +272,7 @@ int hs_shmq_consume(struct hs_shmq *q, void (*fn)(void *ctx, const struct hs_wir
 void hs_shmq_slot_open(struct hs_shmq *q, uint32_t slot, uint64_t request_id)
 {
     struct hs_shm_slot *s = &q->slots[slot];
-    store32(&s->app_state, 0);
+    store32(&s->app_state, HS_SLOT_TAG(request_id));
     store32(&s->engine_state, 0);
     store64(&s->request_id, request_id);
 }
@@ -272,12 +287,10 @@ void hs_shmq_slot_dead(struct hs_shmq *q, uint32_t slot)
     __atomic_or_fetch(&q->slots[slot].engine_state, HS_SLOT_DEAD, __ATOMIC_SEQ_CST);
 }
 
-uint32_t hs_shmq_slot_app_state(struct hs_shmq *q, uint32_t slot)
+void hs_shmq_slot_clear_app_bits(struct hs_shmq *q, uint64_t request_id, uint32_t bits)
 {
-    return load32(&q->slots[slot].app_state);
-}
+    uint32_t *state = &q->slots[HS_SLOT_OF(request_id)].app_state, old = load32(state);
 
-void hs_shmq_slot_clear_app_bits(struct hs_shmq *q, uint32_t slot, uint32_t bits)
-{
-    __atomic_and_fetch(&q->slots[slot].app_state, ~bits, __ATOMIC_SEQ_CST);
+    while ((old & ~HS_SLOT_STATE_BITS) == HS_SLOT_TAG(request_id) &&
+           !__atomic_compare_exchange_n(state, &old, old & ~bits, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {}
 }

@@ -40,6 +40,12 @@ struct hs_taken
  * that is no longer in use.  Returns how many were reported. */
 int hs_shmq_reap(struct hs_shmq *q, void (*fn)(void *ctx, const struct hs_taken *t), void *ctx);
 int hs_shmq_has_published(const struct hs_shmq *q);
+/* Counts requests given to receives waiting in the driver, not acted on yet. */
+void hs_shmq_add_handed_over(struct hs_shmq *q, int delta);
+/* Whether a published request waits for a server to claim it. */
+int hs_shmq_has_unclaimed(const struct hs_shmq *q);
+/* Whether a server thread is looking at the request ring for work now. */
+int hs_shmq_servers_looking(const struct hs_shmq *q);
 
 /* Response ring: calls fn for each committed record, in any order that
  * keeps every request's own records in order. */
@@ -50,8 +56,8 @@ int hs_shmq_has_responses(const struct hs_shmq *q);
 void hs_shmq_slot_open(struct hs_shmq *q, uint32_t slot, uint64_t request_id);
 void hs_shmq_slot_close(struct hs_shmq *q, uint32_t slot);
 void hs_shmq_slot_dead(struct hs_shmq *q, uint32_t slot);
-uint32_t hs_shmq_slot_app_state(struct hs_shmq *q, uint32_t slot);
-void hs_shmq_slot_clear_app_bits(struct hs_shmq *q, uint32_t slot, uint32_t bits);
+/* Clears server bits of the request's slot, if the slot still holds it. */
+void hs_shmq_slot_clear_app_bits(struct hs_shmq *q, uint64_t request_id, uint32_t bits);
 
 /* Doorbell protocol: idle before sleeping, busy after waking. */
 void hs_shmq_set_idle(struct hs_shmq *q, int idle);
