@@ -67,6 +67,10 @@
                                                        HTTP_RECEIVE_SECURE_CHANNEL_TOKEN, the
                                                        HTTP_REQUEST_CHANNEL_BIND_STATUS) and its data,
                                                        pointers built for user_address */
+#define HS_IOCTL_WAIT_DISCONNECT HS_CTL_CODE(0x90d) /* in: u64 connection id; completes when the
+                                                       connection closes */
+#define HS_IOCTL_CANCEL_REQUEST  HS_CTL_CODE(0x90e) /* in: u64 request id; resets its connection */
+
 struct hs_client_cert_params
 {
     uint64_t connection_id;

@@ -1,6 +1,6 @@
 /*
  * Exports whose behaviour comes with later work (opening queues by name,
- * delegation, caches, disconnect notification, ...).  Each checks
+ * delegation, caches, ...).  Each checks
  * what it can and returns ERROR_CALL_NOT_IMPLEMENTED, a Win32 error every
  * caller handles, instead of raising Wine's "unimplemented function"
  * exception.  README.md lists them.
@@ -15,9 +15,6 @@
 
 ULONG WINAPI HttpAddFragmentToCache(HANDLE h, const WCHAR *prefix, HTTP_DATA_CHUNK *chunk, HTTP_CACHE_POLICY *policy, OVERLAPPED *ovl)
 { NOT_YET("HttpAddFragmentToCache"); }
-
-ULONG WINAPI HttpCancelHttpRequest(HANDLE h, HTTP_REQUEST_ID id, OVERLAPPED *ovl)
-{ NOT_YET("HttpCancelHttpRequest"); }
 
 ULONG WINAPI HttpControlService(void *a, ULONG b, void *c, ULONG d)
 { NOT_YET("HttpControlService"); }
@@ -55,12 +52,6 @@ ULONG WINAPI HttpReadFragmentFromCache(HANDLE h, const WCHAR *prefix, HTTP_BYTE_
 
 ULONG WINAPI HttpWaitForDemandStart(HANDLE h, OVERLAPPED *ovl)
 { NOT_YET("HttpWaitForDemandStart"); }
-
-ULONG WINAPI HttpWaitForDisconnect(HANDLE h, HTTP_CONNECTION_ID id, OVERLAPPED *ovl)
-{ NOT_YET("HttpWaitForDisconnect"); }
-
-ULONG WINAPI HttpWaitForDisconnectEx(HANDLE h, HTTP_CONNECTION_ID id, ULONG reserved, OVERLAPPED *ovl)
-{ NOT_YET("HttpWaitForDisconnectEx"); }
 
 ULONG WINAPI HttpSetRequestProperty(HANDLE h, HTTP_REQUEST_ID id, ULONG property, void *input, ULONG size, OVERLAPPED *ovl)
 { NOT_YET("HttpSetRequestProperty"); }

@@ -14,7 +14,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from checks import check, report  # noqa: E402
 from enginectl import (Engine, Image, status_of, free_port, connects, wire_response, IOCTL_QUEUE_INFO,
-                       IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION)
+                       IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION,
+                       IOCTL_WAIT_DISCONNECT, IOCTL_CANCEL_REQUEST)
 
 BASE = 0x7f0000000000
 
@@ -684,12 +685,61 @@ def test_slot_tags(binary, workdir):
     eng.shutdown()
 
 
+def test_disconnects(binary, workdir):
+    """WAIT_DISCONNECT pends until the client closes its side (or completes at
+    once when it has, ERROR_CONNECTION_INVALID for a connection the engine
+    does not have); CANCEL_REQUEST resets the request's connection."""
+    eng = Engine(binary, os.path.join(workdir, "disconnects"))
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    st, _, _ = eng.call(1, IOCTL_WAIT_DISCONNECT, struct.pack("<Q", 987654321))
+    check(st == status_of(1229), "WAIT_DISCONNECT of an unknown connection: ERROR_CONNECTION_INVALID")
+    st, _, _ = eng.call(1, IOCTL_WAIT_DISCONNECT, b"\1")
+    check(st == status_of(87), "WAIT_DISCONNECT with a short input: ERROR_INVALID_PARAMETER")
+
+    c = http(port, b"GET /w HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    op = eng.ioctl(1, IOCTL_WAIT_DISCONNECT, struct.pack("<Q", img.connection_id))
+    check(eng.wait(op, 0.3) is None, "WAIT_DISCONNECT pends while the client stays")
+    c.close()
+    done = eng.wait(op, 3)
+    check(done is not None and done[0] == 0, "the client closed with its request pending: WAIT_DISCONNECT completes")
+    st, _, _ = eng.call(1, IOCTL_WAIT_DISCONNECT, struct.pack("<Q", img.connection_id))
+    check(st in (0, status_of(1229)), "another wait on that connection ends at once (%#x)" % st)
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"late"))
+
+    c = http(port, b"GET /c HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    op = eng.ioctl(1, IOCTL_WAIT_DISCONNECT, struct.pack("<Q", img.connection_id))
+    st, _, _ = eng.call(1, IOCTL_CANCEL_REQUEST, struct.pack("<Q", img.request_id))
+    check(st == 0, "CANCEL_REQUEST of a delivered request succeeds")
+    reset = False
+    try:
+        c.settimeout(3)
+        reset = c.recv(100) == b""
+    except ConnectionResetError:
+        reset = True
+    check(reset, "the client of a cancelled request sees its connection reset")
+    done = eng.wait(op, 3)
+    check(done is not None and done[0] == 0, "the cancelled request's connection ends its disconnect wait")
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"x"))
+    check(st == status_of(1229), "a send for the cancelled request: ERROR_CONNECTION_INVALID")
+    st, _, _ = eng.call(1, IOCTL_CANCEL_REQUEST, struct.pack("<Q", img.request_id))
+    check(st == status_of(1229), "cancelling it again: ERROR_CONNECTION_INVALID")
+    c.close()
+    eng.shutdown()
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
-                 test_ring_handover, test_half_closed_client, test_slot_tags):
+                 test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -36,6 +36,7 @@
 #include <openssl/x509.h>
 
 #include "clientcert.h"
+#include "conntable.h"
 #include "conn.h"
 #include "control.h"
 #include "engine.h"
@@ -264,14 +265,8 @@ void hs_client_cert_on_chain_reply(struct hs_engine *eng, uint64_t op, const uin
 
 static struct hs_conn *find_conn(struct hs_engine *eng, uint64_t id)
 {
-    struct hs_list *e;
-
-    for (e = eng->conns.next; e != &eng->conns; e = e->next)
-    {
-        struct hs_conn *c = HS_CONTAINER(e, struct hs_conn, link);
-        if (c->id == id) return c->dead ? NULL : c;
-    }
-    return NULL;
+    struct hs_conn *c = hs_conn_table_find(eng, id);
+    return c && !c->dead ? c : NULL;
 }
 
 /* "tls-server-end-point:" + the hash of the server certificate in a

@@ -11,6 +11,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include "conntable.h"
 #include "conn.h"
 #include "clientcert.h"
 #include "request.h"
@@ -106,13 +107,15 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     c->timer.fn = timer_fired;
     hs_list_init(&c->run_link);
     hs_list_init(&c->out_files);
+    hs_list_init(&c->disconnect_waiters);
     len = sizeof(c->local);
     getsockname(fd, &c->local.sa, &len);
     len = sizeof(c->remote);
     getpeername(fd, &c->remote.sa, &len);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    if (c->secure && hs_tls_conn_start(c))
+    if (hs_conn_table_add(eng, c) || (c->secure && hs_tls_conn_start(c)))
     {
+        hs_conn_table_remove(eng, c);
         close(fd);
         free(c);
         return;
@@ -123,6 +126,19 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     c->ev_mask = EPOLLIN | EPOLLRDHUP;
     hs_timer_arm(eng->loop, &c->timer, idle_ms(eng));   /* no request begun yet: idle */
     TRACE("connection %llu accepted on port %u", (unsigned long long)c->id, lst->port);
+}
+
+/* HttpWaitForDisconnect calls end when the client closes its side, even
+ * while the engine keeps the connection to finish a response. */
+static void end_disconnect_waits(struct hs_conn *c)
+{
+    while (!hs_list_empty(&c->disconnect_waiters))
+        hs_engine_complete(c->eng, HS_CONTAINER(c->disconnect_waiters.next, struct hs_op, wait_link), 0, 0, NULL, 0);
+}
+
+int hs_conn_peer_left(const struct hs_conn *c)
+{
+    return c->dead || c->read_eof || c->rdhup_seen;
 }
 
 void hs_conn_close(struct hs_conn *c)
@@ -139,11 +155,25 @@ void hs_conn_close(struct hs_conn *c)
     c->fd = -1;
     if (c->req) hs_request_orphan(eng, c->req);
     c->req = NULL;
+    hs_conn_table_remove(eng, c);
+    end_disconnect_waits(c);
     hs_list_remove(&c->run_link);
     hs_list_remove(&c->link);
     hs_list_add_tail(&eng->graveyard, &c->link);
     eng->conn_count--;
     TRACE("connection %llu closed", (unsigned long long)c->id);
+}
+
+void hs_conn_reset(struct hs_conn *c)
+{
+    struct linger now = { 1, 0 };
+
+    if (c->dead) return;
+    if (c->tls) c->tls->failed = 1;   /* no close_notify, no session kept */
+    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
+    c->out.len = c->out_pos = 0;   /* nothing more goes out, no close_notify either */
+    c->closing = 1;
+    hs_conn_close(c);
 }
 
 void hs_conn_describe(const struct hs_conn *c, char *line, size_t cap)
@@ -693,6 +723,7 @@ static void read_input(struct hs_conn *c)
         if (n == 0)
         {
             c->read_eof = 1;
+            end_disconnect_waits(c);
             /* A client that stops in the middle of a body can never finish
              * its request: the connection is gone for the application too. */
             if (c->closing || c->in_body) { hs_conn_close(c); return; }
@@ -710,7 +741,11 @@ static void conn_event(struct hs_ev_handler *h, uint32_t events)
     struct hs_conn *c = HS_CONTAINER(h, struct hs_conn, ev);
 
     if (c->dead) return;
-    if (events & EPOLLRDHUP) c->rdhup_seen = 1;
+    if (events & EPOLLRDHUP)
+    {
+        c->rdhup_seen = 1;
+        end_disconnect_waits(c);
+    }
     /* both directions are shut: no response can reach the client either */
     if (events & (EPOLLERR | EPOLLHUP)) { hs_conn_close(c); return; }
     if ((events & EPOLLOUT) || (c->tls && c->tls->write_wants_read && (events & EPOLLIN))) flush_out(c);

@@ -52,6 +52,9 @@ struct hs_conn
     unsigned in_body : 1;             /* the current request's body is still arriving */
     unsigned read_eof : 1, read_paused : 1, closing : 1, dead : 1, epoll_out : 1;
     unsigned rdhup_seen : 1;          /* the client shut its side (EPOLLRDHUP) */
+    unsigned indexed : 1;             /* in the table of connections by id */
+    struct hs_conn *bucket_next;      /* the next in its bucket of that table */
+    struct hs_list disconnect_waiters; /* pending HttpWaitForDisconnect calls */
     struct hs_timer timer;
 };
 
@@ -65,6 +68,10 @@ void hs_conn_request_done(struct hs_conn *c, int close_after);
 /* Re-examine buffered input (e.g. the application consumed body bytes). */
 void hs_conn_resume(struct hs_conn *c);
 void hs_conn_close(struct hs_conn *c);
+/* Whether the client closed its side (or the connection is gone). */
+int hs_conn_peer_left(const struct hs_conn *c);
+/* Closes with a reset (RST), not a FIN: what an aborted request gets. */
+void hs_conn_reset(struct hs_conn *c);
 /* "C <id> <request 0|1> <input buffer bytes> <output buffer bytes>\n" */
 void hs_conn_describe(const struct hs_conn *c, char *line, size_t cap);
 void hs_conn_reap_graveyard(struct hs_engine *eng);

@@ -154,6 +154,8 @@ struct hs_engine
     struct hs_list certs;            /* certificates of SSL bindings (certs.c) */
     uint64_t next_cert_op;
     struct hs_timer heap_trim;       /* gives freed memory back after activity (engine.c) */
+    struct hs_conn **conn_buckets;   /* live connections by id (conntable.c) */
+    uint32_t conn_bucket_count, conn_indexed;
 };
 
 /* engine.c */

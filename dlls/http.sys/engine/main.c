@@ -23,6 +23,7 @@
 #include "control.h"
 #include "queue.h"
 #include "conn.h"
+#include "conntable.h"
 #include "log.h"
 
 #define DRIVER_WAIT_MS 30000   /* the driver must connect this soon after spawning us */
@@ -242,6 +243,7 @@ int main(int argc, char **argv)
     hs_pkcs12_cleanup();
     hs_records_free(&eng.records);
     hs_router_free(&eng.router);
+    hs_conn_table_free(&eng);
     close(eng.doorbell_fd);
     hs_evloop_free(eng.loop);
     hs_log_close();

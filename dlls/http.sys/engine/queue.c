@@ -9,6 +9,7 @@
 #include "tlsinfo.h"
 #include "clientcert.h"
 #include "request.h"
+#include "conntable.h"
 #include "conn.h"
 #include "shmq.h"
 #include "listener.h"
@@ -682,6 +683,55 @@ static void ioctl_request_property(struct hs_engine *eng, struct hs_queue *q, st
     else hs_engine_complete(eng, op, 0, size, data, size);
 }
 
+static void cancel_disconnect_wait(struct hs_op *op)
+{
+    hs_list_remove(&op->wait_link);
+    hs_list_init(&op->wait_link);
+}
+
+/* HttpWaitForDisconnect: pends until the client closes its side of the
+ * connection.  One whose client has closed already completes at once; one
+ * the engine no longer has (or never had) is ERROR_CONNECTION_INVALID. */
+static void ioctl_wait_disconnect(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, uint32_t len)
+{
+    struct hs_conn *c;
+    uint64_t id;
+
+    if (len < sizeof(id)) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
+    memcpy(&id, in, sizeof(id));
+    if (!(c = hs_conn_table_find(eng, id)) || c->dead)
+    {
+        hs_engine_complete(eng, op, ERROR_CONNECTION_INVALID, 0, NULL, 0);
+        return;
+    }
+    if (hs_conn_peer_left(c))
+    {
+        hs_engine_complete(eng, op, 0, 0, NULL, 0);
+        return;
+    }
+    hs_engine_pend(eng, op, &c->disconnect_waiters, cancel_disconnect_wait);
+}
+
+/* HttpCancelHttpRequest: the request's connection is reset, as http.sys
+ * does; the application's later calls on the request fail. */
+static void ioctl_cancel_request(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op, const uint8_t *in, uint32_t len)
+{
+    struct hs_request *req;
+    uint64_t id;
+
+    if (len < sizeof(id)) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
+    memcpy(&id, in, sizeof(id));
+    hs_queue_poll(eng, q);
+    if (!(req = hs_queue_find_request(q, id)) || !req->conn ||
+        (req->state != RS_DELIVERED && req->state != RS_BOUND))
+    {
+        hs_engine_complete(eng, op, ERROR_CONNECTION_INVALID, 0, NULL, 0);
+        return;
+    }
+    hs_conn_reset(req->conn);
+    hs_engine_complete(eng, op, 0, 0, NULL, 0);
+}
+
 void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, uint32_t in_len)
 {
     struct hs_queue *q = op->file->queue;
@@ -699,6 +749,8 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     case HS_IOCTL_SEND:            ioctl_send(eng, q, op, in, in_len); break;
     case HS_IOCTL_REQUEST_PROPERTY: ioctl_request_property(eng, q, op, in, in_len); break;
     case HS_IOCTL_CLIENT_CERT:     hs_client_cert_ioctl(eng, q, op, in, in_len); break;
+    case HS_IOCTL_WAIT_DISCONNECT: ioctl_wait_disconnect(eng, op, in, in_len); break;
+    case HS_IOCTL_CANCEL_REQUEST:  ioctl_cancel_request(eng, q, op, in, in_len); break;
     default:                       hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0); break;
     }
 }

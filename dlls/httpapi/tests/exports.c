@@ -34,11 +34,10 @@ static const char *const exports[] =
  * (README, "Not done yet"); called with arguments that are harmless. */
 static const char *const not_yet[] =
 {
-    "HttpAddFragmentToCache", "HttpCancelHttpRequest", "HttpControlService", "HttpDeclarePush",
+    "HttpAddFragmentToCache", "HttpControlService", "HttpDeclarePush",
     "HttpDelegateRequest", "HttpDelegateRequestEx", "HttpEvaluateRequest", "HttpFindUrlGroupId",
     "HttpFlushResponseCache", "HttpGetCounters", "HttpGetExtension", "HttpPrepareUrl", "HttpQueryRequestProperty",
-    "HttpReadFragmentFromCache", "HttpWaitForDemandStart", "HttpWaitForDisconnect", "HttpWaitForDisconnectEx",
-    "HttpSetRequestProperty",
+    "HttpReadFragmentFromCache", "HttpWaitForDemandStart", "HttpSetRequestProperty",
 };
 
 /* The v2 object model is implemented (v2_objects.c tests it): the same harmless arguments are
