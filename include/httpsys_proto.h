@@ -141,6 +141,7 @@ struct hs_body_params
     uint32_t flags;              /* HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_* */
     uint32_t reserved;
 };
+#define HS_BODY_FLAG_FILL_BUFFER 1   /* HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_FILL_BUFFER */
 
 /* ------------------------------------------------------------------------ */
 /* Control channel (driver <-> engine), loopback TCP, little-endian frames   */

@@ -24,7 +24,6 @@
 #include "tlsinfo.h"
 
 #define READ_CHUNK        16384
-#define BODY_HIGH_WATER   (1u << 20)  /* unread body the engine buffers per request */
 #define DRAIN_LIMIT       (1u << 20)  /* unread body discarded before giving up on a connection */
 #define LINGER_MS         2000
 #define DEFAULT_TIMEOUT_S 120         /* Windows' default for HeaderWait and IdleConnection */
@@ -387,7 +386,7 @@ static int feed_body(struct hs_conn *c)
     size_t consumed, produced;
     int done = 0;
 
-    if (req && req->body_len >= BODY_HIGH_WATER) return 0;   /* the application is behind */
+    if (req && req->body_len >= HS_BODY_HIGH_WATER) return 0;   /* the application is behind */
     if (!c->in.len) return 0;
     if (!c->chunked)
     {
@@ -665,7 +664,7 @@ again:
     if (c->dead) return;
     /* Backpressure: stop reading when a request's body or the pipeline is
      * more than the engine is willing to hold. */
-    c->read_paused = (c->req && c->req->body_len >= BODY_HIGH_WATER) ||
+    c->read_paused = (c->req && c->req->body_len >= HS_BODY_HIGH_WATER) ||
                      c->in.len > (size_t)c->eng->cfg.max_request_bytes + 65536;
     /* bytes OpenSSL already decrypted raise no event of the socket */
     if (!c->read_paused && !c->read_eof && !c->closing && hs_tls_pending(c))

@@ -95,6 +95,13 @@ void hs_request_body_event(struct hs_engine *eng, struct hs_request *req)
     HS_LIST_FOR_EACH_SAFE(cur, next, &req->body_waiters)
     {
         struct hs_op *op = HS_CONTAINER(cur, struct hs_op, wait_link);
+        /* FILL_BUFFER: only a full buffer, the end of the body or a lost
+         * client completes it (a full buffer is at most what the engine
+         * holds before it stops reading, or it would wait for ever) */
+        uint32_t fill = op->out_size < HS_BODY_HIGH_WATER ? op->out_size : HS_BODY_HIGH_WATER;
+        if ((op->p.body.flags & HS_BODY_FLAG_FILL_BUFFER) && req->body_len < fill && !req->body_complete &&
+            !req->body_failed && req->conn)
+            break;
         if (req->body_len)
         {
             uint32_t n = req->body_len < op->out_size ? (uint32_t)req->body_len : op->out_size;

@@ -10,6 +10,9 @@
 
 struct hs_conn;
 
+/* Unread body the engine buffers per request before it stops reading. */
+#define HS_BODY_HIGH_WATER (1u << 20)
+
 struct hs_request *hs_request_new(struct hs_queue *q, struct hs_conn *c, uint64_t url_context);
 void hs_request_free(struct hs_request *req);
 

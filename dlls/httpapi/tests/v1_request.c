@@ -253,6 +253,59 @@ done:
     free_request(req);
 }
 
+/* HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_FILL_BUFFER: the call completes when the buffer is full
+ * or the body has ended, not with the first bytes there are; without the flag it returns what
+ * has arrived. */
+static void test_fill_buffer(void)
+{
+    HTTP_REQUEST_V1 *req = alloc_request();
+    char request[512], got[64];
+    struct client c;
+    OVERLAPPED ov;
+    ULONG ret, bytes;
+
+    if (!connect_client(&c, AF_INET)) goto done;
+    snprintf(request, sizeof(request),
+             "POST /a/fill HTTP/1.1\r\nHost: %s\r\nContent-Length: 40\r\n\r\n0123456789", host);
+    client_send_str(&c, request);
+    ret = receive_request(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &bytes, TIMEOUT);
+    ok(ret == NO_ERROR, "POST for FILL_BUFFER: expected NO_ERROR, got %lu\n", ret);
+    if (ret) goto done1;
+    Sleep(SHORT_WAIT / 3);   /* the first 10 bytes are in */
+
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ret = HttpReceiveRequestEntityBody(queue, req->RequestId, HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_FILL_BUFFER,
+                                       got, 30, NULL, &ov);
+    ok(ret == ERROR_IO_PENDING || ret == NO_ERROR, "FILL_BUFFER receive of 30 bytes: expected ERROR_IO_PENDING, got %lu\n", ret);
+    ok(WaitForSingleObject(ov.hEvent, SHORT_WAIT) == WAIT_TIMEOUT,
+       "FILL_BUFFER with 10 of 30 bytes there: expected it to wait for the rest\n");
+    client_send_str(&c, "abcdefghij");
+    ok(WaitForSingleObject(ov.hEvent, SHORT_WAIT) == WAIT_TIMEOUT,
+       "FILL_BUFFER with 20 of 30 bytes there: expected it to wait for the rest\n");
+    client_send_str(&c, "ABCDEFGHIJ");
+    ret = finish_overlapped(queue, ERROR_IO_PENDING, &ov, &bytes, TIMEOUT);
+    ok(ret == NO_ERROR && bytes == 30, "FILL_BUFFER once 30 bytes came: expected NO_ERROR and 30 bytes, got %lu and %lu\n", ret, bytes);
+    ok(!memcmp(got, "0123456789abcdefghijABCDEFGHIJ", 30), "FILL_BUFFER: expected the 30 bytes in order\n");
+    CloseHandle(ov.hEvent);
+
+    /* the last 10 of 40: the body ends before the buffer is full, which completes it too */
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ret = HttpReceiveRequestEntityBody(queue, req->RequestId, HTTP_RECEIVE_REQUEST_ENTITY_BODY_FLAG_FILL_BUFFER,
+                                       got, sizeof(got), NULL, &ov);
+    client_send_str(&c, "klmnopqrst");
+    ret = finish_overlapped(queue, ret, &ov, &bytes, TIMEOUT);
+    ok(ret == NO_ERROR && bytes == 10, "FILL_BUFFER when the body ends first: expected NO_ERROR and 10 bytes, got %lu and %lu\n", ret, bytes);
+    ok(!memcmp(got, "klmnopqrst", 10), "FILL_BUFFER at the end: expected the last 10 bytes\n");
+    CloseHandle(ov.hEvent);
+    answer(&c, req->RequestId, FALSE, "the FILL_BUFFER POST");
+done1:
+    client_close(&c);
+done:
+    free_request(req);
+}
+
 /* A POST received without COPY_BODY: the body is read with HttpReceiveRequestEntityBody in
  * pieces no larger than the buffer, then ERROR_HANDLE_EOF.  Data only ever comes with NO_ERROR:
  * with ERROR_HANDLE_EOF "the value pointed to by pBytesReceived is not meaningful". */
@@ -540,6 +593,7 @@ int main(int argc, char **argv)
     test_verb("POSTX", HttpVerbUnknown, "HttpVerbUnknown");
     test_post_body_pieces();
     test_copy_body();
+    test_fill_buffer();
     test_buffer_too_small();
     test_entity_body_errors();
     test_ipv6_client();
