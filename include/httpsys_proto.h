@@ -70,6 +70,15 @@
 #define HS_IOCTL_WAIT_DISCONNECT HS_CTL_CODE(0x90d) /* in: u64 connection id; completes when the
                                                        connection closes */
 #define HS_IOCTL_CANCEL_REQUEST  HS_CTL_CODE(0x90e) /* in: u64 request id; resets its connection */
+#define HS_IOCTL_QUEUE_LIMITS    HS_CTL_CODE(0x90f) /* in: hs_queue_limits */
+
+/* HttpServerQueueLengthProperty and HttpServer503VerbosityProperty */
+struct hs_queue_limits
+{
+    uint32_t length;             /* requests waiting for a receive, at most (1 - 0x7fffffff; default 1000) */
+    uint32_t verbosity;          /* HTTP_503_RESPONSE_VERBOSITY: 0 resets the connection, else a 503 */
+};
+#define HS_QUEUE_LENGTH_DEFAULT 1000
 
 struct hs_client_cert_params
 {

@@ -599,6 +599,7 @@ static ULONG not_a_v2_queue(HANDLE handle)
 ULONG WINAPI HttpSetRequestQueueProperty(HANDLE handle, HTTP_SERVER_PROPERTY property, void *info, ULONG len,
                                          ULONG reserved, void *reserved2)
 {
+    struct hs_queue_limits limits;
     struct v2_queue *q;
     ULONG value, ret = NO_ERROR;
 
@@ -634,7 +635,12 @@ ULONG WINAPI HttpSetRequestQueueProperty(HANDLE handle, HTTP_SERVER_PROPERTY pro
             break;
         }
     }
+    limits.length = q->queue_length;
+    limits.verbosity = q->verbosity;
     v2_unlock();
+    /* the engine applies these two: it answers the requests beyond the length */
+    if (!ret && (property == HttpServerQueueLengthProperty || property == HttpServer503VerbosityProperty))
+        ret = queue_ioctl(handle, HS_IOCTL_QUEUE_LIMITS, &limits, sizeof(limits), NULL, 0, NULL, NULL);
     return ret;
 }
 

@@ -540,6 +540,15 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     }
     HS_LIST_FOR_EACH_SAFE(cur, next, &eng->queues)
         if (HS_CONTAINER(cur, struct hs_queue, link)->id == route.owner) q = HS_CONTAINER(cur, struct hs_queue, link);
+    if (q && hs_queue_full(q))
+    {
+        /* http.sys: with Basic 503 verbosity the connection is reset, else a 503 page */
+        hs_cooked_free(&cooked);
+        TRACE("connection %llu: queue %llu is full", (unsigned long long)c->id, (unsigned long long)q->id);
+        if (!q->verbosity) hs_conn_reset(c);
+        else send_error(c, HS_PAGE_SERVICE_UNAVAILABLE);
+        return;
+    }
     if (!q || !(req = hs_request_new(q, c, route.context)))
     {
         hs_cooked_free(&cooked);

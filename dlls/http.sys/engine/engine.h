@@ -116,6 +116,8 @@ struct hs_queue
     uint32_t *free_slots;
     uint32_t free_count;
     uint32_t url_count;
+    uint32_t max_waiting;            /* QueueLength: requests no receive has taken yet */
+    uint32_t verbosity;              /* 503Verbosity: what a request beyond that gets */
     uint64_t ring_active_ms;         /* when servers last used the rings (queue.c) */
     uint64_t ring_wait_ms;           /* since when requests wait in the ring untaken */
     struct hs_timer handover;        /* wakes the loop to hand ring requests to waiting receives */

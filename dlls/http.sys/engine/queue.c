@@ -106,6 +106,7 @@ struct hs_queue *hs_queue_new(struct hs_engine *eng)
     q->free_count = HS_SLOT_COUNT;
     q->id = ++eng->next_queue_id;
     q->image = HS_IMAGE_V1;
+    q->max_waiting = HS_QUEUE_LENGTH_DEFAULT;
     hs_list_init(&q->files);
     hs_list_init(&q->ready);
     hs_list_init(&q->published);
@@ -683,6 +684,33 @@ static void ioctl_request_property(struct hs_engine *eng, struct hs_queue *q, st
     else hs_engine_complete(eng, op, 0, size, data, size);
 }
 
+int hs_queue_full(struct hs_queue *q)
+{
+    struct hs_list *cur;
+    uint32_t n = 0;
+
+    /* both lists stay short unless the queue is near its limit */
+    for (cur = q->ready.next; cur != &q->ready && n < q->max_waiting; cur = cur->next) n++;
+    for (cur = q->published.next; cur != &q->published && n < q->max_waiting; cur = cur->next) n++;
+    return n >= q->max_waiting;
+}
+
+static void ioctl_queue_limits(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op, const uint8_t *in, uint32_t len)
+{
+    struct hs_queue_limits l;
+
+    if (len < sizeof(l)) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
+    memcpy(&l, in, sizeof(l));
+    if (!l.length || l.length > 0x7fffffff || l.verbosity > 2)
+    {
+        hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0);
+        return;
+    }
+    q->max_waiting = l.length;
+    q->verbosity = l.verbosity;
+    hs_engine_complete(eng, op, 0, 0, NULL, 0);
+}
+
 static void cancel_disconnect_wait(struct hs_op *op)
 {
     hs_list_remove(&op->wait_link);
@@ -751,6 +779,7 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     case HS_IOCTL_CLIENT_CERT:     hs_client_cert_ioctl(eng, q, op, in, in_len); break;
     case HS_IOCTL_WAIT_DISCONNECT: ioctl_wait_disconnect(eng, op, in, in_len); break;
     case HS_IOCTL_CANCEL_REQUEST:  ioctl_cancel_request(eng, q, op, in, in_len); break;
+    case HS_IOCTL_QUEUE_LIMITS:    ioctl_queue_limits(eng, q, op, in, in_len); break;
     default:                       hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0); break;
     }
 }

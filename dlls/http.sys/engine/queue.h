@@ -21,6 +21,8 @@ int  hs_queue_has_work(struct hs_queue *q);
 
 /* Delivery of a request that just became ready. */
 void hs_queue_offer(struct hs_engine *eng, struct hs_queue *q, struct hs_request *req);
+/* Whether QueueLength requests already wait for a receive. */
+int  hs_queue_full(struct hs_queue *q);
 /* The server acted on the request (sent, read its body) or it ended. */
 void hs_queue_settle(struct hs_request *req);
 /* Takes the request back from wherever it waits (ready list or ring). */

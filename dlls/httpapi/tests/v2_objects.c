@@ -688,6 +688,90 @@ static void test_queue_properties(void)
 
 /* Requests reach the queue a group is bound to, with the URL's context; unbinding, rebinding to
  * another queue and closing the queue move them as they should. */
+/* QueueLength applies: with two requests waiting for a receive, a third is answered 503 (Limited
+ * verbosity) or its connection is reset (Basic, the default); once a receive takes one, the next
+ * request is queued again. */
+static void test_queue_length_applies(void)
+{
+    HTTP_SERVER_SESSION_ID session = new_session();
+    HTTP_URL_GROUP_ID group = new_group(session);
+    HANDLE queue = new_queue();
+    HTTP_REQUEST_V1 *req = alloc_request();
+    struct http_response resp;
+    struct client c[5];
+    char text[256];
+    WCHAR url[128];
+    ULONG ret, value, bytes;
+    int i, cret;
+
+    ret = HttpAddUrlToUrlGroup(group, url_of(url, "/qlen/"), 0, 0);
+    ok(ret == NO_ERROR, "HttpAddUrlToUrlGroup(/qlen/): expected NO_ERROR, got %lu\n", ret);
+    ok(set_binding(group, queue) == NO_ERROR, "binding the /qlen/ group: expected NO_ERROR\n");
+    value = 2;
+    ret = HttpSetRequestQueueProperty(queue, HttpServerQueueLengthProperty, &value, sizeof(value), 0, NULL);
+    ok(ret == NO_ERROR, "queue length 2: expected NO_ERROR, got %lu\n", ret);
+    value = Http503ResponseVerbosityLimited;
+    ret = HttpSetRequestQueueProperty(queue, HttpServer503VerbosityProperty, &value, sizeof(value), 0, NULL);
+    ok(ret == NO_ERROR, "503 verbosity limited: expected NO_ERROR, got %lu\n", ret);
+
+    for (i = 0; i < 5; i++)
+    {
+        if (!client_connect(&c[i], AF_INET, port))
+        {
+            ok(0, "connecting client %d failed: error %d\n", i, WSAGetLastError());
+            goto done;
+        }
+    }
+    for (i = 0; i < 3; i++)
+    {
+        snprintf(text, sizeof(text), "GET /qlen/%d HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", i, port);
+        client_send_str(&c[i], text);
+        Sleep(100);   /* in this order */
+    }
+    memset(&resp, 0, sizeof(resp));
+    cret = client_read_response(&c[2], &resp, FALSE, TIMEOUT);
+    ok(cret == CLIENT_OK && resp.status == 503,
+       "a third request with two waiting and QueueLength 2 (Limited): expected 503, got %d (status %d)\n", cret, resp.status);
+    response_free(&resp);
+
+    /* Basic: the connection is reset instead */
+    value = Http503ResponseVerbosityBasic;
+    ret = HttpSetRequestQueueProperty(queue, HttpServer503VerbosityProperty, &value, sizeof(value), 0, NULL);
+    ok(ret == NO_ERROR, "503 verbosity basic: expected NO_ERROR, got %lu\n", ret);
+    snprintf(text, sizeof(text), "GET /qlen/3 HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", port);
+    client_send_str(&c[3], text);
+    memset(&resp, 0, sizeof(resp));
+    cret = client_read_response(&c[3], &resp, FALSE, TIMEOUT);
+    ok(cret == CLIENT_CLOSED || cret == CLIENT_ERROR,
+       "a request beyond QueueLength (Basic): expected the connection reset, got %d (status %d)\n", cret, resp.status);
+    response_free(&resp);
+
+    /* a receive takes the oldest; there is room for one more */
+    ret = receive_request(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &bytes, TIMEOUT);
+    ok(ret == NO_ERROR && req->CookedUrl.AbsPathLength == 14 && !memcmp(req->CookedUrl.pAbsPath, L"/qlen/0", 14),
+       "the first waiting request is received: expected /qlen/0, got %lu\n", ret);
+    if (!ret) respond_text(queue, req->RequestId, "0");
+    snprintf(text, sizeof(text), "GET /qlen/4 HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", port);
+    client_send_str(&c[4], text);
+    for (i = 0; i < 2; i++)
+    {
+        ret = receive_request(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &bytes, TIMEOUT);
+        ok(ret == NO_ERROR, "waiting request %d after room came free: expected NO_ERROR, got %lu\n", i + 1, ret);
+        if (!ret) respond_text(queue, req->RequestId, "n");
+    }
+    memset(&resp, 0, sizeof(resp));
+    cret = client_read_response(&c[4], &resp, FALSE, TIMEOUT);
+    ok(cret == CLIENT_OK && resp.status == 200, "the request sent once there was room: expected 200, got %d (status %d)\n",
+       cret, resp.status);
+    response_free(&resp);
+done:
+    for (i = 0; i < 5; i++) client_close(&c[i]);
+    free_request(req);
+    HttpCloseRequestQueue(queue);
+    HttpCloseUrlGroup(group);
+    HttpCloseServerSession(session);
+}
+
 static void test_binding(void)
 {
     HTTP_SERVER_SESSION_ID session = new_session();
@@ -870,6 +954,7 @@ int main(int argc, char **argv)
     test_session_properties();
     test_group_properties();
     test_queue_properties();
+    test_queue_length_applies();
     test_binding();
     test_shutdown();
 
