@@ -734,12 +734,50 @@ def test_disconnects(binary, workdir):
     eng.shutdown()
 
 
+def test_opaque(binary, workdir):
+    """A 101 sent with OPAQUE: the client's bytes become the request's body,
+    entity sends reach the client raw, the client's close ends the body."""
+    eng = Engine(binary, os.path.join(workdir, "opaque"))
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    c = http(port, b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: p\r\nConnection: Upgrade\r\n\r\nearly")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    img = Image(data, BASE)
+    check(st == 0 and img.raw_url == b"/ws", "the upgrade request arrives")
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(img.request_id, status=101, reason=b"Switching Protocols",
+                                                      flags=0x40 | 0x2, known={1: b"Upgrade", 7: b"p"}))
+    check(st == 0, "101 with OPAQUE | MORE_DATA is sent")
+    c.settimeout(3)
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += c.recv(1000)
+    check(head.startswith(b"HTTP/1.1 101 ") and b"Connection: close" not in head, "the client gets the 101 (%r)" % head[:40])
+    c.sendall(b"GET / HTTP/1.1\r\n\r\n")
+    time.sleep(0.2)
+    st, n, body = eng.call(1, IOCTL_RECEIVE_BODY, struct.pack("<QII", img.request_id, 0, 0), 100)
+    check(st == 0 and body[:n] == b"earlyGET / HTTP/1.1\r\n\r\n", "bytes after the request are body, unparsed (%r)" % body[:n])
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"raw", flags=0x2, kind=2))
+    check(st == 0, "an entity send on the upgraded connection")
+    got = c.recv(100)
+    check(got == b"raw", "the client gets the bytes unframed (%r)" % got)
+    c.shutdown(socket.SHUT_WR)
+    st, _, _ = eng.call(1, IOCTL_RECEIVE_BODY, struct.pack("<QII", img.request_id, 0, 0), 100)
+    check(st == status_of(38), "the client's close ends the body: ERROR_HANDLE_EOF (%#x)" % (st or 0))
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(img.request_id, body=b"end", kind=2))
+    check(st == 0 and c.recv(100) == b"end" and closed_by_peer(c), "the final send goes out and closes the connection")
+    c.close()
+    eng.shutdown()
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
-                 test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects):
+                 test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
+                 test_opaque):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

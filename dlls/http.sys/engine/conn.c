@@ -43,6 +43,7 @@ static uint64_t idle_ms(const struct hs_engine *eng)
 }
 static void process(struct hs_conn *c);
 static void read_input(struct hs_conn *c);
+static void end_body(struct hs_conn *c);
 
 static void update_events(struct hs_conn *c)
 {
@@ -133,6 +134,19 @@ static void end_disconnect_waits(struct hs_conn *c)
 {
     while (!hs_list_empty(&c->disconnect_waiters))
         hs_engine_complete(c->eng, HS_CONTAINER(c->disconnect_waiters.next, struct hs_op, wait_link), 0, 0, NULL, 0);
+}
+
+void hs_conn_go_opaque(struct hs_conn *c)
+{
+    struct hs_request *req = c->req;
+
+    if (!req || c->opaque) return;
+    c->opaque = 1;
+    end_body(c);
+    c->in_body = 1;
+    c->body_left = UINT64_MAX;
+    req->body_complete = 0;
+    hs_conn_resume(c);   /* bytes the client sent right after its request are body now */
 }
 
 int hs_conn_peer_left(const struct hs_conn *c)
@@ -732,6 +746,14 @@ static void read_input(struct hs_conn *c)
         {
             c->read_eof = 1;
             end_disconnect_waits(c);
+            if (c->opaque && c->req && !c->closing)
+            {
+                /* the upgraded stream ends: the application reads the end */
+                c->req->body_complete = 1;
+                c->in_body = 0;
+                hs_request_body_event(c->eng, c->req);
+                break;
+            }
             /* A client that stops in the middle of a body can never finish
              * its request: the connection is gone for the application too. */
             if (c->closing || c->in_body) { hs_conn_close(c); return; }

@@ -53,6 +53,7 @@ struct hs_conn
     unsigned read_eof : 1, read_paused : 1, closing : 1, dead : 1, epoll_out : 1;
     unsigned rdhup_seen : 1;          /* the client shut its side (EPOLLRDHUP) */
     unsigned indexed : 1;             /* in the table of connections by id */
+    unsigned opaque : 1;              /* upgraded (OPAQUE): input is the request's body until EOF */
     struct hs_conn *bucket_next;      /* the next in its bucket of that table */
     struct hs_list disconnect_waiters; /* pending HttpWaitForDisconnect calls */
     struct hs_timer timer;
@@ -68,6 +69,9 @@ void hs_conn_request_done(struct hs_conn *c, int close_after);
 /* Re-examine buffered input (e.g. the application consumed body bytes). */
 void hs_conn_resume(struct hs_conn *c);
 void hs_conn_close(struct hs_conn *c);
+/* After a 101 sent with OPAQUE: everything the client sends from now on is
+ * the request's entity body, until it closes its side. */
+void hs_conn_go_opaque(struct hs_conn *c);
 /* Whether the client closed its side (or the connection is gone). */
 int hs_conn_peer_left(const struct hs_conn *c);
 /* Closes with a reset (RST), not a FIN: what an aborted request gets. */

@@ -200,7 +200,7 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
                          const struct hs_wire_response *r, uint32_t size)
 {
     struct hs_conn *c = req->conn;
-    struct hs_resp_result res = { 0, 0, 1 };
+    struct hs_resp_result res = { 0, 0, 1, 0 };
     struct hs_buf out = { 0 };
     int final = !(r->flags & SEND_FLAG_MORE_DATA);
     int *fds = NULL;
@@ -238,6 +238,7 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
         req->close_after = res.close_after;
         req->response_unframed = res.unframed;
         if (!res.body_allowed) req->is_head = 1;   /* from now on, drop any body */
+        if (res.opaque) hs_conn_go_opaque(c);
     }
     if (out.failed)
     {

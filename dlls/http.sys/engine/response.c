@@ -13,6 +13,7 @@
 #define H_SERVER            26
 #define SEND_FLAG_DISCONNECT 0x1
 #define SEND_FLAG_MORE_DATA  0x2
+#define SEND_FLAG_OPAQUE     0x40
 
 static const char server_token[] = "Microsoft-HTTPAPI/2.0";
 
@@ -120,9 +121,12 @@ void hs_response_head(struct hs_buf *out, const struct hs_wire_response *r,
     char line[64];
     uint32_t i;
 
-    res->body_allowed = !ctx->is_head && status >= 200 && status != 204 && status != 304;
+    /* OPAQUE with a 101: from here on the connection carries the upgraded
+     * protocol's bytes both ways, unframed, until one side closes it */
+    res->opaque = (r->flags & SEND_FLAG_OPAQUE) && status == 101;
+    res->body_allowed = res->opaque || (!ctx->is_head && status >= 200 && status != 204 && status != 304);
     /* a response with no length that continues later can only end with the connection */
-    res->unframed = !has_length && !final && res->body_allowed;
+    res->unframed = res->opaque || (!has_length && !final && res->body_allowed);
     res->close_after = !ctx->client_keep_alive || ctx->force_close || (r->flags & SEND_FLAG_DISCONNECT) ||
                        app_close || res->unframed;
 
@@ -139,7 +143,7 @@ void hs_response_head(struct hs_buf *out, const struct hs_wire_response *r,
         if (i == H_CONNECTION)
         {
             if (present(r, i)) add_header(out, "Connection", blob(r) + s->off, s->len);
-            else if (res->close_after && !ctx->http10) add_header(out, "Connection", "close", 5);
+            else if (res->close_after && !ctx->http10 && !res->opaque) add_header(out, "Connection", "close", 5);
             else if (!res->close_after && ctx->http10) add_header(out, "Connection", "keep-alive", 10);
             continue;
         }

@@ -26,6 +26,7 @@ struct hs_resp_result
     int close_after;             /* close the connection once this response is out */
     int unframed;                /* no length: the close of the connection ends the body */
     int body_allowed;            /* 0 for HEAD, 1xx, 204, 304 */
+    int opaque;                  /* a 101 sent with OPAQUE: raw bytes both ways from now on */
 };
 
 /* Appends the status line and header block of r (kind HS_RESP_HEADERS). */

@@ -532,6 +532,82 @@ done:
     free_request(req);
 }
 
+/* Reads raw bytes until `until` appears or want bytes are in; returns how many (0 on timeout). */
+static int raw_read(struct client *c, char *buf, int cap, const char *until, int want)
+{
+    DWORD timeout = TIMEOUT;
+    int len = 0, n;
+
+    setsockopt(c->s, SOL_SOCKET, SO_RCVTIMEO, (const char *)&timeout, sizeof(timeout));
+    while (len < cap - 1)
+    {
+        buf[len] = 0;
+        if (until && strstr(buf, until)) break;
+        if (!until && len >= want) break;
+        if ((n = recv(c->s, buf + len, cap - 1 - len, 0)) <= 0) break;
+        len += n;
+    }
+    buf[len] = 0;
+    return len;
+}
+
+/* HTTP_SEND_RESPONSE_FLAG_OPAQUE with a 101: the connection then carries raw bytes both ways, as
+ * WebSockets need: what the client sends comes out of HttpReceiveRequestEntityBody unparsed, what
+ * HttpSendResponseEntityBody sends reaches the client without framing, and the client's close
+ * ends the entity body (ERROR_HANDLE_EOF). */
+static void test_opaque_upgrade(void)
+{
+    HTTP_REQUEST_V1 *req = alloc_request();
+    struct test_response r;
+    char text[512], got[64];
+    struct client c;
+    BOOL timed_out;
+    ULONG ret, bytes;
+    int n;
+
+    if (!connect_client(&c)) goto done;
+    snprintf(text, sizeof(text), "GET /r/ws HTTP/1.1\r\nHost: %s\r\nUpgrade: test-proto\r\nConnection: Upgrade\r\n\r\n", host);
+    client_send_str(&c, text);
+    ret = receive_request(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &bytes, TIMEOUT);
+    ok(ret == NO_ERROR, "the upgrade request: expected NO_ERROR, got %lu\n", ret);
+    if (ret) goto done1;
+
+    init_response(&r, 101, "Switching Protocols", NULL, NULL);
+    set_known_header(&r, HttpHeaderConnection, "Upgrade");
+    set_known_header(&r, HttpHeaderUpgrade, "test-proto");
+    ret = send_response_sync(queue, req->RequestId, 0x40 /* OPAQUE */ | HTTP_SEND_RESPONSE_FLAG_MORE_DATA, &r, NULL);
+    ok(ret == NO_ERROR, "a 101 with OPAQUE | MORE_DATA: expected NO_ERROR, got %lu\n", ret);
+    n = raw_read(&c, text, sizeof(text), "\r\n\r\n", 0);
+    ok(n > 0 && !strncmp(text, "HTTP/1.1 101 ", 13), "the client gets the 101: expected \"HTTP/1.1 101 \", got \"%.20s\"\n", text);
+    ok(n > 0 && !strstr(text, "Connection: close") && strstr(text, "Connection: Upgrade") != NULL,
+       "the 101 keeps the application's Connection: Upgrade and adds no Connection: close\n");
+    ok(n > 0 && !strstr(text, "Content-Length") && !strstr(text, "Transfer-Encoding"),
+       "the 101 carries no body framing\n");
+
+    client_send_str(&c, "GET /r/not-a-request HTTP/1.1\r\n\r\n");
+    memset(got, 0, sizeof(got));
+    ret = receive_body_sync(queue, req->RequestId, got, sizeof(got) - 1, &bytes, &timed_out);
+    ok(ret == NO_ERROR && !timed_out && bytes == 33 && !memcmp(got, "GET /r/not-a-request HTTP/1.1\r\n\r\n", 33),
+       "bytes after the upgrade are entity body, not a request: expected NO_ERROR and 33 bytes, got %lu and %lu\n", ret, bytes);
+    ret = send_entity_sync(req->RequestId, HTTP_SEND_RESPONSE_FLAG_MORE_DATA, "pong", NULL);
+    ok(ret == NO_ERROR, "HttpSendResponseEntityBody on the upgraded connection: expected NO_ERROR, got %lu\n", ret);
+    n = raw_read(&c, text, sizeof(text), NULL, 4);
+    ok(n == 4 && !memcmp(text, "pong", 4), "the client gets the 4 raw bytes: expected \"pong\", got %d bytes \"%s\"\n", n, text);
+
+    shutdown(c.s, SD_SEND);
+    ret = receive_body_sync(queue, req->RequestId, got, sizeof(got) - 1, &bytes, &timed_out);
+    ok(ret == ERROR_HANDLE_EOF && !timed_out, "the client closed its side: expected ERROR_HANDLE_EOF, got %lu\n", ret);
+    ret = send_entity_sync(req->RequestId, 0, "bye", NULL);
+    ok(ret == NO_ERROR, "the last send on the upgraded connection: expected NO_ERROR, got %lu\n", ret);
+    n = raw_read(&c, text, sizeof(text), NULL, 3);
+    ok(n == 3 && !memcmp(text, "bye", 3), "the client gets the last bytes: expected \"bye\", got %d bytes\n", n);
+    ok(client_wait_closed(&c, TIMEOUT), "the final send closes the upgraded connection\n");
+done1:
+    client_close(&c);
+done:
+    free_request(req);
+}
+
 int main(int argc, char **argv)
 {
     test_startup("v1_response.c");
@@ -552,6 +628,7 @@ int main(int argc, char **argv)
     test_close_after_response("HTTP/1.0", NULL, "an HTTP/1.0 request without keep-alive");
     test_pipelining();
     test_file_chunks();
+    test_opaque_upgrade();
     /* Last: Wine 8.0's own httpapi has HttpSendResponseEntityBody as a stub that raises. */
     test_more_data();
 
