@@ -659,7 +659,23 @@ http {{
 """
 
 
-class Nginx:
+class ChildServer:
+    """A native server this script started in a session of its own (self.proc)."""
+
+    proc = None
+
+    def stop(self):
+        kill_group(self.proc)
+        self.proc = None
+
+    def pids(self):
+        return [self.proc.pid] + children_of(self.proc.pid) if self.proc else []
+
+    def rss(self):
+        return sum(proc_rss(p) for p in self.pids())
+
+
+class Nginx(ChildServer):
     def __init__(self, files, crt, key):
         self.dir = os.path.join(BUILD, "bench-nginx")
         os.makedirs(os.path.join(self.dir, "tmp"), exist_ok=True)
@@ -692,20 +708,10 @@ class Nginx:
             return "nginx did not start: " + " ".join(err.split())[:300]
         return None
 
-    def stop(self):
-        kill_group(self.proc)
-        self.proc = None
-
-    def pids(self):
-        return [self.proc.pid] + children_of(self.proc.pid) if self.proc else []
-
-    def rss(self):
-        return sum(proc_rss(p) for p in self.pids())
-
 
 # --- the engine alone ----------------------------------------------------------------------
 
-class EngineAlone:
+class EngineAlone(ChildServer):
     EXE = os.path.join(BUILD, "httpsys-engine-bench")
 
     def __init__(self, crt, key, file_path):
@@ -728,13 +734,6 @@ class EngineAlone:
             kill_group(self.proc)
             return "did not start: " + " ".join(err.split())[:200]
         return None
-
-    def stop(self):
-        kill_group(self.proc)
-        self.proc = None
-
-    def pids(self):
-        return [self.proc.pid] + children_of(self.proc.pid) if self.proc else []
 
 
 # --- running the loads ----------------------------------------------------------------------

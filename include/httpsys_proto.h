@@ -480,6 +480,16 @@ struct hs_shm_slot
 #define HS_SLOT_STATE_BITS ((1u << HS_SLOT_TAG_SHIFT) - 1)
 #define HS_SLOT_TAG(id)    ((uint32_t)((id) >> HS_SLOT_BITS) << HS_SLOT_TAG_SHIFT)
 
+/* Sets and clears bits of a slot's app_state while the slot still holds
+ * request_id (engine and servers alike); nothing if it has moved on. */
+static inline void hs_slot_update(uint32_t *app_state, uint64_t request_id, uint32_t set, uint32_t clear)
+{
+    uint32_t old = __atomic_load_n(app_state, __ATOMIC_ACQUIRE);
+
+    while ((old & ~HS_SLOT_STATE_BITS) == HS_SLOT_TAG(request_id) &&
+           !__atomic_compare_exchange_n(app_state, &old, (old | set) & ~clear, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {}
+}
+
 #define HS_SLOT_SENDING    0x1    /* a send is in progress (concurrent sends: ERROR_BAD_COMMAND) */
 #define HS_SLOT_FINAL      0x2    /* the last send of the response has been queued */
 #define HS_SLOT_HEADERS    0x4    /* HttpSendHttpResponse has been queued */

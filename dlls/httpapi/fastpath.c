@@ -123,19 +123,11 @@ ULONG fastpath_begin_send(struct queue *q, uint64_t request_id)
     }
 }
 
-/* Changes the slot's bits while it still holds the request: the engine may
- * have ended it and given the slot to another already. */
-static void update_slot(struct queue *q, uint64_t request_id, uint32_t set, uint32_t clear)
-{
-    uint32_t *state = &slot_of(q, request_id)->app_state, old = __atomic_load_n(state, __ATOMIC_ACQUIRE);
-
-    while ((old & ~HS_SLOT_STATE_BITS) == HS_SLOT_TAG(request_id) &&
-           !__atomic_compare_exchange_n(state, &old, (old | set) & ~clear, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {}
-}
-
+/* The engine may have ended the request and given its slot to another
+ * already: hs_slot_update changes nothing then. */
 void fastpath_abort_send(struct queue *q, uint64_t request_id)
 {
-    if (q->shm) update_slot(q, request_id, 0, HS_SLOT_SENDING);
+    if (q->shm) hs_slot_update(&slot_of(q, request_id)->app_state, request_id, 0, HS_SLOT_SENDING);
 }
 
 /* Ends a send begun with fastpath_begin_send, after the record is in. */
@@ -143,7 +135,7 @@ static void end_send(struct queue *q, const struct hs_wire_response *r)
 {
     uint32_t set = (r->kind == HS_RESP_HEADERS ? HS_SLOT_HEADERS : 0) | (r->flags & HTTP_SEND_RESPONSE_FLAG_MORE_DATA ? 0 : HS_SLOT_FINAL);
 
-    update_slot(q, r->request_id, set, HS_SLOT_SENDING);
+    hs_slot_update(&slot_of(q, r->request_id)->app_state, r->request_id, set, HS_SLOT_SENDING);
 }
 
 /* Writes the response into the ring.  *done is FALSE when it does not fit

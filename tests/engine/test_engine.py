@@ -73,6 +73,16 @@ def receive_image(eng, file, out_size=16384, flags=0, request_id=0):
     return op
 
 
+def serving_engine(binary, rundir, *args, **kwargs):
+    """An engine with queue 1 registered for http://+:PORT/; returns (engine, PORT)."""
+    eng = Engine(binary, rundir, *args, **kwargs)
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/" % port)
+    return eng, port
+
+
 def test_auth(binary, workdir):
     """A connection without the secret is dropped; the driver's still works."""
     rundir = os.path.join(workdir, "auth")
@@ -319,11 +329,7 @@ def test_no_connection_blocks_others(binary, workdir):
     import resource
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    eng = Engine(binary, os.path.join(workdir, "conns"), ["MaxConnections:dword=1024"])
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
+    eng, port = serving_engine(binary, os.path.join(workdir, "conns"), ["MaxConnections:dword=1024"])
     slow = http(port, b"GET / HTTP/1.1\r\nHo")
     c = http(port, b"GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
     st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
@@ -383,12 +389,8 @@ def test_configuration_records(binary, workdir):
 
 def test_parameters(binary, workdir):
     rundir = os.path.join(workdir, "params")
-    eng = Engine(binary, rundir, ["MaxFieldLength:dword=100", "MaxRequestBytes:dword=300000000",
-                                  "EnableKernelSSL:sz=yes"])
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
+    eng, port = serving_engine(binary, rundir, ["MaxFieldLength:dword=100", "MaxRequestBytes:dword=300000000",
+                                                "EnableKernelSSL:sz=yes"])
     c = http(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 150 + b"\r\n\r\n")
     status, _, body = read_response(c)
     check(status == 400 and b"Request Too Long" in body, "MaxFieldLength=100 applies to a 160-byte header")
@@ -401,11 +403,7 @@ def test_parameters(binary, workdir):
     check("MaxRequestBytes = 300000000 is outside" in log, "out-of-range MaxRequestBytes logged")
     check("EnableKernelSSL has registry type sz" in log, "wrong-type EnableKernelSSL logged")
 
-    eng = Engine(binary, rundir, ["MaxFieldLength:dword=10"])
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
+    eng, port = serving_engine(binary, rundir, ["MaxFieldLength:dword=10"])
     c = http(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 150 + b"\r\n\r\n")
     st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
     check(st == 0, "MaxFieldLength=10 is out of range: the default 16384 applies")
@@ -417,11 +415,7 @@ def test_parameters(binary, workdir):
 def test_file_chunks(binary, workdir):
     """File chunks (HttpDataChunkFromFileHandle) go out with sendfile, in
     their place among the memory chunks."""
-    eng = Engine(binary, os.path.join(workdir, "files"))
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
+    eng, port = serving_engine(binary, os.path.join(workdir, "files"))
     big = os.path.join(workdir, "big.bin")
     small = os.path.join(workdir, "small.bin")
     data = os.urandom(3 << 20)
@@ -495,11 +489,7 @@ def conn_lines(eng):
 def test_connection_buffers(binary, workdir):
     """A connection holds buffers sized to what arrived while a request is
     served, and none at all between requests."""
-    eng = Engine(binary, os.path.join(workdir, "buffers"))
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
+    eng, port = serving_engine(binary, os.path.join(workdir, "buffers"))
     c = http(port, b"GET /small HTTP/1.1\r\nHost: x\r\n\r\n")
     st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
     img = Image(data, BASE)
@@ -548,6 +538,12 @@ class ShmHeader:
         finally:
             os.close(fd)
 
+    @classmethod
+    def of_queue(cls, eng):
+        """Queue 1's header, found through QUEUE_INFO."""
+        st, _, data = eng.call(1, IOCTL_QUEUE_INFO, b"", 528)
+        return cls(data[16:16 + 256].split(b"\0")[0].decode())
+
     def get(self, off):
         return struct.unpack_from("<I", self.map, off)[0]
 
@@ -561,13 +557,8 @@ def test_ring_handover(binary, workdir):
     waiting receive gets them, and the shared header counts such requests
     until the server acts on them.  A looking count nobody lowers does not
     strand requests."""
-    eng = Engine(binary, os.path.join(workdir, "handover"))
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
-    st, _, data = eng.call(1, IOCTL_QUEUE_INFO, b"", 528)
-    shm = ShmHeader(data[16:16 + 256].split(b"\0")[0].decode())
+    eng, port = serving_engine(binary, os.path.join(workdir, "handover"))
+    shm = ShmHeader.of_queue(eng)
 
     op = receive_image(eng, 1)
     shm.set(ShmHeader.SERVERS_LOOKING, 1)
@@ -621,11 +612,7 @@ def test_half_closed_client(binary, workdir):
     """A client that shuts its side after its request still gets the
     response, and the engine sleeps meanwhile (EPOLLRDHUP is level-triggered:
     it used to wake the loop without end)."""
-    eng = Engine(binary, os.path.join(workdir, "halfclose"))
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
+    eng, port = serving_engine(binary, os.path.join(workdir, "halfclose"))
     c = http(port, b"GET /half HTTP/1.1\r\nHost: x\r\n\r\n")
     st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
     img = Image(data, BASE)
@@ -647,13 +634,8 @@ def test_slot_tags(binary, workdir):
     """A request slot is reused at once; its state word carries the request's
     tag, and the engine leaves a successor's state alone when a send for the
     request that ended comes late."""
-    eng = Engine(binary, os.path.join(workdir, "slots"))
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
-    st, _, data = eng.call(1, IOCTL_QUEUE_INFO, b"", 528)
-    shm = ShmHeader(data[16:16 + 256].split(b"\0")[0].decode())
+    eng, port = serving_engine(binary, os.path.join(workdir, "slots"))
+    shm = ShmHeader.of_queue(eng)
     slots_off = struct.unpack_from("<Q", shm.map, 16)[0]
 
     def app_state(request_id):
@@ -689,11 +671,7 @@ def test_disconnects(binary, workdir):
     """WAIT_DISCONNECT pends until the client closes its side (or completes at
     once when it has, ERROR_CONNECTION_INVALID for a connection the engine
     does not have); CANCEL_REQUEST resets the request's connection."""
-    eng = Engine(binary, os.path.join(workdir, "disconnects"))
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
+    eng, port = serving_engine(binary, os.path.join(workdir, "disconnects"))
     st, _, _ = eng.call(1, IOCTL_WAIT_DISCONNECT, struct.pack("<Q", 987654321))
     check(st == status_of(1229), "WAIT_DISCONNECT of an unknown connection: ERROR_CONNECTION_INVALID")
     st, _, _ = eng.call(1, IOCTL_WAIT_DISCONNECT, b"\1")
@@ -737,11 +715,7 @@ def test_disconnects(binary, workdir):
 def test_opaque(binary, workdir):
     """A 101 sent with OPAQUE: the client's bytes become the request's body,
     entity sends reach the client raw, the client's close ends the body."""
-    eng = Engine(binary, os.path.join(workdir, "opaque"))
-    port = free_port()
-    eng.open(1)
-    eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
+    eng, port = serving_engine(binary, os.path.join(workdir, "opaque"))
     c = http(port, b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: p\r\nConnection: Upgrade\r\n\r\nearly")
     st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
     img = Image(data, BASE)

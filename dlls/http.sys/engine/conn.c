@@ -184,7 +184,7 @@ void hs_conn_reset(struct hs_conn *c)
     if (c->dead) return;
     if (c->tls) c->tls->failed = 1;   /* no close_notify, no session kept */
     setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &now, sizeof(now));
-    c->out.len = c->out_pos = 0;   /* nothing more goes out, no close_notify either */
+    c->out.len = c->out_pos = 0;   /* nothing more goes out */
     c->closing = 1;
     hs_conn_close(c);
 }
@@ -750,7 +750,7 @@ static void read_input(struct hs_conn *c)
             {
                 /* the upgraded stream ends: the application reads the end */
                 c->req->body_complete = 1;
-                c->in_body = 0;
+                end_body(c);
                 hs_request_body_event(c->eng, c->req);
                 break;
             }

@@ -50,7 +50,7 @@ struct hs_conn
     uint32_t ev_mask;                 /* the events registered with epoll now */
     /* flags; bits rather than ints because every idle connection keeps them */
     unsigned in_body : 1;             /* the current request's body is still arriving */
-    unsigned read_eof : 1, read_paused : 1, closing : 1, dead : 1, epoll_out : 1;
+    unsigned read_eof : 1, read_paused : 1, closing : 1, dead : 1;
     unsigned rdhup_seen : 1;          /* the client shut its side (EPOLLRDHUP) */
     unsigned indexed : 1;             /* in the table of connections by id */
     unsigned opaque : 1;              /* upgraded (OPAQUE): input is the request's body until EOF */

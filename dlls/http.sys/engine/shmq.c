@@ -289,8 +289,5 @@ void hs_shmq_slot_dead(struct hs_shmq *q, uint32_t slot)
 
 void hs_shmq_slot_clear_app_bits(struct hs_shmq *q, uint64_t request_id, uint32_t bits)
 {
-    uint32_t *state = &q->slots[HS_SLOT_OF(request_id)].app_state, old = load32(state);
-
-    while ((old & ~HS_SLOT_STATE_BITS) == HS_SLOT_TAG(request_id) &&
-           !__atomic_compare_exchange_n(state, &old, old & ~bits, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {}
+    hs_slot_update(&q->slots[HS_SLOT_OF(request_id)].app_state, request_id, 0, bits);
 }
