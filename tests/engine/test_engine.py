@@ -260,6 +260,17 @@ def test_queue_and_requests(binary, workdir):
     eng.call(1, IOCTL_SEND, wire_response(img.request_id))
     read_response(c)
 
+    # a COPY_BODY receive already waiting gets the body that came with the head
+    op = receive_image(eng, 1, flags=1)
+    check(eng.wait(op, 0.2) is None, "a COPY_BODY receive waits")
+    c.sendall(b"POST /a/w HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nxyz")
+    st, _, data = eng.wait(op) or (None, 0, b"")
+    img = Image(data, BASE)
+    check(st == 0 and img.entity_chunk_count == 1 and img.body() == b"xyz",
+          "a waiting COPY_BODY receive gets the body that arrived with the head")
+    eng.call(1, IOCTL_SEND, wire_response(img.request_id))
+    read_response(c)
+
     # chunked request body
     c.sendall(b"POST /a/c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n")
     st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")

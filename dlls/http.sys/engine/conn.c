@@ -636,6 +636,9 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     if (c->in_body && hp->expect_continue && !c->in.len)
         hs_conn_write(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
     hs_timer_cancel(eng->loop, &c->timer);
+    /* body bytes that came with the head go with the request: a receive
+     * already waiting takes it at once, with COPY_BODY their copy */
+    if (c->in_body && c->in.len) feed_body(c);
     hs_request_offer(eng, req);
 }
 
