@@ -80,6 +80,22 @@ struct hs_queue_limits
 };
 #define HS_QUEUE_LENGTH_DEFAULT 1000
 
+/* Named request queues (HttpCreateRequestQueue with a name).  The engine is
+ * the one place that knows which names are taken, machine-wide. */
+#define HS_IOCTL_QUEUE_NAME      HS_CTL_CODE(0x910) /* in: hs_queue_name + UTF-8 name */
+#define HS_IOCTL_DEMAND_START    HS_CTL_CODE(0x911) /* completes when a request waits for a receive
+                                                       (HttpWaitForDemandStart, controller only) */
+#define HS_QNAME_CREATE      0x1 /* the file's new queue takes the name (ERROR_ALREADY_EXISTS if taken) */
+#define HS_QNAME_OPEN        0x2 /* a file with no queue yet joins the named one (ERROR_FILE_NOT_FOUND) */
+#define HS_QNAME_CONTROLLER  0x4 /* with CREATE: this handle controls the queue and does no I/O */
+#define HS_QNAME_DELEGATION  0x8 /* with OPEN: opened to delegate requests to the queue */
+struct hs_queue_name
+{
+    uint32_t flags;              /* HS_QNAME_* */
+    uint32_t name_len;           /* bytes of UTF-8 that follow, no terminator (1..260) */
+};
+#define HS_QUEUE_NAME_MAX 260    /* MAX_PATH: HttpCreateRequestQueue's limit, in bytes of UTF-16 */
+
 struct hs_client_cert_params
 {
     uint64_t connection_id;
@@ -109,11 +125,12 @@ struct hs_pkcs12_item
 #define HS_P12_CERT        'C'   /* the certificate that goes with the key (DER) */
 #define HS_P12_CA          'A'   /* another certificate of the file (DER) */
 
+#define HS_QINFO_CONTROLLER 0x1  /* the handle is a controller's: it does no I/O */
 struct hs_queue_info
 {
     uint64_t queue_id;
     uint32_t shm_size;
-    uint32_t reserved;
+    uint32_t flags;              /* HS_QINFO_* */
     char     shm_path[256];      /* Unix path of the queue's shared memory */
     char     doorbell_path[256]; /* Unix path of the engine's doorbell FIFO */
 };

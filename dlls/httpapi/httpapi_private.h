@@ -39,9 +39,11 @@ struct queue
     LONG shut_down;                 /* HttpShutdownRequestQueue: queue_get fails from then on */
     LONG refs;
     LONG port_turn;                 /* OVERLAPPED receives since one last went to the port (receive.c) */
+    BOOL controller;                /* HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER: no I/O on this handle */
 };
 
 void queue_init(void);
+ULONG device_open(HANDLE *handle);            /* a handle on the service's device, no queue yet */
 ULONG queue_open(HANDLE *handle, USHORT api_major);
 struct queue *queue_get(HANDLE handle);      /* takes a reference; NULL if not a queue */
 void queue_put(struct queue *q);

@@ -50,9 +50,6 @@ ULONG WINAPI HttpReadFragmentFromCache(HANDLE h, const WCHAR *prefix, HTTP_BYTE_
                                        ULONG *read, OVERLAPPED *ovl)
 { NOT_YET("HttpReadFragmentFromCache"); }
 
-ULONG WINAPI HttpWaitForDemandStart(HANDLE h, OVERLAPPED *ovl)
-{ NOT_YET("HttpWaitForDemandStart"); }
-
 ULONG WINAPI HttpSetRequestProperty(HANDLE h, HTTP_REQUEST_ID id, ULONG property, void *input, ULONG size, OVERLAPPED *ovl)
 { NOT_YET("HttpSetRequestProperty"); }
 

@@ -90,6 +90,11 @@ ULONG WINAPI HttpReceiveHttpRequest(HANDLE handle, HTTP_REQUEST_ID id, ULONG fla
     if ((ULONG_PTR)request & (TYPE_ALIGNMENT(HTTP_REQUEST) - 1)) return ERROR_NOACCESS;
     if (size < sizeof(HTTP_REQUEST_V1)) return ERROR_INSUFFICIENT_BUFFER;
     if (!(q = queue_get(handle))) return ERROR_INVALID_HANDLE;
+    if (q->controller)
+    {
+        queue_put(q);
+        return ERROR_INVALID_HANDLE;   /* a controller's handle does no I/O */
+    }
 
     if (!id && queue_can_complete_inline(q, ovl) && !port_turn_due(q, ovl))
     {

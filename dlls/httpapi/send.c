@@ -269,6 +269,11 @@ static ULONG send_blob(HANDLE handle, struct hs_wire_response *w, struct blob *b
     BOOL done = FALSE;
 
     if (!q) return ERROR_INVALID_HANDLE;
+    if (q->controller)
+    {
+        queue_put(q);
+        return ERROR_INVALID_HANDLE;   /* a controller's handle does no I/O */
+    }
     w->size = (uint32_t)b->len;
     memcpy(b->data, w, sizeof(*w));
     if ((ret = fastpath_begin_send(q, w->request_id)))

@@ -15,10 +15,6 @@
 #include "v2objects.h"
 #include "config.h"
 
-/* Names of request queues are machine-wide, like the kernel objects that
- * hold them for us. */
-static const WCHAR queue_name_prefix[] = L"Global\\httpsys-request-queue:";
-
 static SRWLOCK v2_srw = SRWLOCK_INIT;
 static struct v2_session *sessions;
 static struct v2_group *groups;
@@ -57,7 +53,6 @@ static void unlink_queue(struct v2_queue *q)
 
 static void free_queue_record(struct v2_queue *q)
 {
-    if (q->name_object) CloseHandle(q->name_object);
     HeapFree(GetProcessHeap(), 0, q);
 }
 
@@ -403,46 +398,38 @@ static BOOL valid_queue_name(const WCHAR *name)
     return TRUE;
 }
 
-static WCHAR *queue_object_name(const WCHAR *name)
+/* Names a new queue (HS_QNAME_CREATE) or joins this handle to the named
+ * one (HS_QNAME_OPEN).  The engine keeps the names of every process's
+ * queues, so a name is taken machine-wide and free again when the last
+ * handle to its queue closes. */
+static ULONG queue_name_ioctl(HANDLE h, const WCHAR *name, ULONG flags)
 {
-    SIZE_T n = lstrlenW(queue_name_prefix), m = lstrlenW(name);
-    WCHAR *full = HeapAlloc(GetProcessHeap(), 0, (n + m + 1) * sizeof(WCHAR));
+    struct { struct hs_queue_name p; char name[HS_QUEUE_NAME_MAX * 3]; } in;
+    int len = 0;
 
-    if (!full) return NULL;
-    memcpy(full, queue_name_prefix, n * sizeof(WCHAR));
-    memcpy(full + n, name, (m + 1) * sizeof(WCHAR));
-    return full;
+    if (name && !(len = WideCharToMultiByte(CP_UTF8, 0, name, -1, in.name, sizeof(in.name), NULL, NULL)))
+        return ERROR_INVALID_NAME;
+    in.p.flags = flags;
+    in.p.name_len = len ? len - 1 : 0;
+    return queue_ioctl(h, HS_IOCTL_QUEUE_NAME, &in, sizeof(in.p) + in.p.name_len, NULL, 0, NULL, NULL);
 }
 
-/* Takes the name for this process's new queue, or says who has it. */
-static ULONG claim_queue_name(const WCHAR *name, HANDLE *object)
+/* HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING: another handle to a queue
+ * that a process created with this name. */
+static ULONG open_existing_queue(const WCHAR *name, ULONG flags, HANDLE *handle)
 {
-    WCHAR *full = queue_object_name(name);
-    ULONG ret = NO_ERROR;
-
-    if (!full) return ERROR_NOT_ENOUGH_MEMORY;
-    *object = CreateEventW(NULL, TRUE, FALSE, full);
-    if (!*object) ret = GetLastError() == ERROR_INVALID_HANDLE ? ERROR_ALREADY_EXISTS : GetLastError();
-    else if (GetLastError() == ERROR_ALREADY_EXISTS)
-    {
-        CloseHandle(*object);
-        *object = NULL;
-        ret = ERROR_ALREADY_EXISTS;
-    }
-    HeapFree(GetProcessHeap(), 0, full);
-    return ret;
-}
-
-static BOOL queue_name_exists(const WCHAR *name)
-{
-    WCHAR *full = queue_object_name(name);
+    ULONG ret, qflags = HS_QNAME_OPEN;
     HANDLE h;
 
-    if (!full) return FALSE;
-    h = OpenEventW(SYNCHRONIZE, FALSE, full);
-    HeapFree(GetProcessHeap(), 0, full);
-    if (h) CloseHandle(h);
-    return h != NULL || GetLastError() != ERROR_FILE_NOT_FOUND;
+    if (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION) qflags |= HS_QNAME_DELEGATION;
+    if ((ret = device_open(&h))) return ret;
+    if ((ret = queue_name_ioctl(h, name, qflags)))
+    {
+        CloseHandle(h);
+        return ret;
+    }
+    *handle = h;
+    return NO_ERROR;
 }
 
 ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION version, const WCHAR *name, SECURITY_ATTRIBUTES *sa, ULONG flags,
@@ -452,7 +439,7 @@ ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION version, const WCHAR *name, 
                                HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION;
     struct v2_queue *rec, **p;
     struct queue *q;
-    HANDLE h, object = NULL;
+    HANDLE h;
     ULONG ret;
 
     TRACE("%u.%u %s %p %#lx %p\n", version.HttpApiMajorVersion, version.HttpApiMinorVersion, debugstr_w(name), sa,
@@ -466,35 +453,32 @@ ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION version, const WCHAR *name, 
     }
     if (!httpapi_initialized(HTTP_INITIALIZE_SERVER)) return ERROR_DLL_INIT_FAILED;
     if (name && !valid_queue_name(name)) return ERROR_INVALID_NAME;
+    if (!(rec = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*rec)))) return ERROR_NOT_ENOUGH_MEMORY;
     if (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING)
     {
-        if (!queue_name_exists(name)) return ERROR_FILE_NOT_FOUND;
-        /* another handle on a queue needs the engine to look queues up by name */
-        WARN("opening the existing queue %s is not implemented yet\n", debugstr_w(name));
-        return ERROR_CALL_NOT_IMPLEMENTED;
+        if ((ret = open_existing_queue(name, flags, &h)))
+        {
+            free_queue_record(rec);
+            return ret;
+        }
+        rec->opened = TRUE;   /* the creator's properties are not ours to set */
     }
-    if (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER)
-    {
-        /* a handle that can do no I/O needs the engine to refuse it */
-        WARN("controller queues are not implemented yet\n");
-        return ERROR_CALL_NOT_IMPLEMENTED;
-    }
-    if (name && (ret = claim_queue_name(name, &object))) return ret;
-
-    if (!(rec = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*rec))))
-    {
-        if (object) CloseHandle(object);
-        return ERROR_NOT_ENOUGH_MEMORY;
-    }
-    rec->name_object = object;
-    rec->queue_length = 1000;   /* http.sys's default */
-    rec->verbosity = Http503ResponseVerbosityBasic;
-    rec->state = HttpEnabledStateActive;
-    if ((ret = queue_open(&h, 2)))
+    else if ((ret = queue_open(&h, 2)))
     {
         free_queue_record(rec);
         return ret;
     }
+    else if ((name || (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER)) &&
+             (ret = queue_name_ioctl(h, name, HS_QNAME_CREATE |
+                                     (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER ? HS_QNAME_CONTROLLER : 0))))
+    {
+        CloseHandle(h);
+        free_queue_record(rec);
+        return ret;
+    }
+    rec->queue_length = 1000;   /* http.sys's default */
+    rec->verbosity = Http503ResponseVerbosityBasic;
+    rec->state = HttpEnabledStateActive;
     /* maps the fast path now, not on the first request */
     if (!(q = queue_get(h)))
     {

@@ -52,7 +52,7 @@ struct v2_queue
     struct v2_queue *next;
     HANDLE handle;
     uint64_t queue_id;          /* the engine's: notices a handle value reused after a bare CloseHandle */
-    HANDLE name_object;         /* a named event that holds the queue's name machine-wide */
+    BOOL opened;                /* HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING: another process created it */
     BOOL shut_down;
     ULONG queue_length;
     HTTP_503_RESPONSE_VERBOSITY verbosity;

@@ -611,8 +611,9 @@ ULONG WINAPI HttpSetRequestQueueProperty(HANDLE handle, HTTP_SERVER_PROPERTY pro
         v2_unlock();
         return not_a_v2_queue(handle);
     }
-    /* each is a ULONG-sized value; callers passing a wider integer are fine */
-    if (len < sizeof(ULONG)) ret = ERROR_INVALID_PARAMETER;
+    /* each is a ULONG-sized value; callers passing a wider integer are fine;
+     * only the queue's creator may set them */
+    if (len < sizeof(ULONG) || q->opened) ret = ERROR_INVALID_PARAMETER;
     else
     {
         value = *(const ULONG *)info;

@@ -15,7 +15,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from checks import check, report  # noqa: E402
 from enginectl import (Engine, Image, status_of, free_port, connects, wire_response, IOCTL_QUEUE_INFO,
                        IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION,
-                       IOCTL_WAIT_DISCONNECT, IOCTL_CANCEL_REQUEST)
+                       IOCTL_WAIT_DISCONNECT, IOCTL_CANCEL_REQUEST, IOCTL_QUEUE_NAME, IOCTL_DEMAND_START,
+                       IOCTL_RECEIVE_REQUEST)
 
 BASE = 0x7f0000000000
 
@@ -756,13 +757,92 @@ def test_opaque(binary, workdir):
     eng.shutdown()
 
 
+def qname(flags, name):
+    return struct.pack("<II", flags, len(name)) + name
+
+
+def test_named_queues(binary, workdir):
+    """Names are unique without regard to case, hostile names are refused, another handle joins
+    the queue by name, a controller's handle does no I/O and alone waits for demand."""
+    CREATE, OPEN, CONTROLLER = 1, 2, 4
+    eng, port = serving_engine(binary, os.path.join(workdir, "named"))
+    st, _, _ = eng.call(1, IOCTL_QUEUE_NAME, qname(CREATE, b"Alpha"))
+    check(st == 0, "a queue takes a name")
+    eng.open(2)
+    eng.set_queue(2, 2)
+    st, _, _ = eng.call(2, IOCTL_QUEUE_NAME, qname(CREATE, b"ALPHA"))
+    check(st == status_of(183), "the same name in other case: ERROR_ALREADY_EXISTS (%r)" % st)
+    for bad, what, err in ((qname(CREATE, b"a\\b"), "a backslash", 123), (qname(CREATE, b"a\0b"), "a NUL", 123),
+                           (struct.pack("<II", CREATE, 0xffffffff) + b"x", "a length past the input", 87),
+                           (qname(CREATE, b"x" * 2000), "a name too long", 87), (b"\1", "a short record", 87),
+                           (qname(CREATE | OPEN, b"beta"), "CREATE with OPEN", 87), (qname(0, b"beta"), "no verb", 87)):
+        st, _, _ = eng.call(2, IOCTL_QUEUE_NAME, bad)
+        check(st == status_of(err), "%s: error %d (%r)" % (what, err, st))
+    eng.open(3)
+    st, _, _ = eng.call(3, IOCTL_QUEUE_NAME, qname(OPEN, b"nothing"))
+    check(st == status_of(2), "opening an unknown name: ERROR_FILE_NOT_FOUND (%r)" % st)
+    st, _, _ = eng.call(3, IOCTL_QUEUE_NAME, qname(OPEN, b"alpha"))
+    check(st == 0, "opening the name joins the queue")
+    c = http(port, b"GET /joined HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 3)) or (None, 0, b"")
+    check(st == 0 and Image(data, BASE).raw_url == b"/joined", "the joined handle receives the queue's request")
+    st, _, _ = eng.call(3, IOCTL_SEND, wire_response(Image(data, BASE).request_id, body=b"j"))
+    check(st == 0 and read_response(c)[2] == b"j", "and answers it")
+    c.close()
+    st, _, _ = eng.call(3, IOCTL_DEMAND_START)
+    check(st == status_of(1343), "demand start without a controller: ERROR_INVALID_ID_AUTHORITY (%r)" % st)
+    eng.close(1)
+    eng.open(4)
+    eng.set_queue(4, 2)
+    st, _, _ = eng.call(4, IOCTL_QUEUE_NAME, qname(CREATE, b"alpha"))
+    check(st == status_of(183), "the name stays taken while a joined handle is open (%r)" % st)
+    eng.close(3)
+    st, _, _ = eng.call(4, IOCTL_QUEUE_NAME, qname(CREATE | CONTROLLER, b"alpha"))
+    check(st == 0, "free again once every handle closed; taken by a controller")
+    eng.add_url(4, "http://+:%d/ctl/" % port)
+    st, _, _ = eng.wait(eng.receive(4, 0, 0, 16384, 2, BASE)) or (None, 0, b"")
+    check(st == status_of(6), "a controller's receive: ERROR_INVALID_HANDLE (%r)" % st)
+    st, _, _ = eng.call(4, IOCTL_SEND, wire_response(1))
+    check(st == status_of(6), "a controller's send: ERROR_INVALID_HANDLE (%r)" % st)
+    op = eng.ioctl(4, IOCTL_DEMAND_START)
+    st, _, _ = eng.call(4, IOCTL_DEMAND_START)
+    check(st == status_of(183), "a second demand wait: ERROR_ALREADY_EXISTS (%r)" % st)
+    eng.open(5, pid=999)
+    st, _, _ = eng.call(5, IOCTL_QUEUE_NAME, qname(OPEN, b"alpha"))
+    check(st == 0, "another process opens the controller's queue")
+    st, _, _ = eng.call(5, IOCTL_DEMAND_START)
+    check(st == status_of(1343), "its demand wait: ERROR_INVALID_ID_AUTHORITY (%r)" % st)
+    eng.close(5)
+    c = http(port, b"GET /ctl/x HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, _ = eng.wait(op) or (None, 0, b"")
+    check(st == 0, "a request completes the demand wait")
+    op = eng.ioctl(4, IOCTL_DEMAND_START)
+    st, _, _ = eng.wait(op, timeout=2) or (None, 0, b"")
+    check(st == 0, "a request already waiting completes it at once")
+    eng.open(6)
+    eng.call(6, IOCTL_QUEUE_NAME, qname(OPEN, b"alpha"))
+    st, _, data = eng.wait(receive_image(eng, 6)) or (None, 0, b"")
+    check(st == 0, "a worker's handle receives the request")
+    eng.call(6, IOCTL_SEND, wire_response(Image(data, BASE).request_id, body=b"w"))
+    check(read_response(c)[2] == b"w", "and answers it")
+    c.close()
+    op = eng.ioctl(4, IOCTL_DEMAND_START)
+    check(eng.wait(op, timeout=0.5) is None, "with nothing waiting the wait pends")
+    eng.close(6)
+    eng.close(4)
+    st, _, _ = eng.wait(op) or (None, 0, b"")
+    check(st == status_of(995), "closing the controller's handle ends its wait: ERROR_OPERATION_ABORTED (%r)" % st)
+    eng.close(2)
+    eng.shutdown()
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
-                 test_opaque):
+                 test_opaque, test_named_queues):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -34,6 +34,7 @@ struct hs_file
 {
     uint64_t id;
     uint32_t pid;
+    uint32_t flags;                  /* HS_QNAME_CONTROLLER / HS_QNAME_DELEGATION it was opened with */
     struct hs_queue *queue;
     struct hs_list link;             /* engine->files */
     struct hs_list queue_link;       /* queue->files */
@@ -121,6 +122,9 @@ struct hs_queue
     uint64_t ring_active_ms;         /* when servers last used the rings (queue.c) */
     uint64_t ring_wait_ms;           /* since when requests wait in the ring untaken */
     struct hs_timer handover;        /* wakes the loop to hand ring requests to waiting receives */
+    char *name;                      /* HttpCreateRequestQueue's name (UTF-8), or NULL */
+    uint32_t controller_pid;         /* the process that created it as controller, or 0 */
+    struct hs_list demand_waiters;   /* HttpWaitForDemandStart (at most one) */
 };
 
 struct hs_listener

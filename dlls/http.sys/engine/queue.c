@@ -6,6 +6,7 @@
 #include <sys/random.h>
 
 #include "queue.h"
+#include "queuename.h"
 #include "tlsinfo.h"
 #include "clientcert.h"
 #include "request.h"
@@ -19,6 +20,7 @@
 #include "log.h"
 
 #define ERROR_FILE_NOT_FOUND      2
+#define ERROR_INVALID_HANDLE      6
 #define ERROR_NOT_ENOUGH_MEMORY   8
 #define ERROR_HANDLE_EOF          38
 #define ERROR_INVALID_PARAMETER   87
@@ -112,6 +114,7 @@ struct hs_queue *hs_queue_new(struct hs_engine *eng)
     hs_list_init(&q->published);
     hs_list_init(&q->waiters);
     hs_list_init(&q->deferred);
+    hs_list_init(&q->demand_waiters);
     q->handover.fn = handover_due;
     /* an unguessable name: the segment is 0600, and other local users must
      * not even learn which queues exist */
@@ -133,6 +136,7 @@ void hs_queue_destroy(struct hs_engine *eng, struct hs_queue *q)
     hs_router_remove_owner(&eng->router, q->id);
     hs_listener_release_unused(eng);
     hs_timer_cancel(eng->loop, &q->handover);
+    hs_queue_name_release(eng, q);
     HS_LIST_FOR_EACH_SAFE(cur, next, &q->waiters)
         hs_engine_complete(eng, HS_CONTAINER(cur, struct hs_op, wait_link), 995, 0, NULL, 0);
     HS_LIST_FOR_EACH_SAFE(cur, next, &q->deferred)
@@ -251,6 +255,7 @@ void hs_queue_offer(struct hs_engine *eng, struct hs_queue *q, struct hs_request
 {
     int waiter = !hs_list_empty(&q->waiters);
 
+    hs_queue_demand(eng, q);
     if (waiter && !servers_busy(q))
     {
         deliver_to_first_waiter(eng, q, req);
@@ -442,6 +447,7 @@ static void ioctl_queue_info(struct hs_engine *eng, struct hs_queue *q, struct h
 
     memset(&info, 0, sizeof(info));
     info.queue_id = q->id;
+    if (!hs_queue_file_does_io(op->file)) info.flags |= HS_QINFO_CONTROLLER;
     if (q->shm)
     {
         info.shm_size = hs_shmq_size(q->shm);
@@ -760,13 +766,26 @@ static void ioctl_cancel_request(struct hs_engine *eng, struct hs_queue *q, stru
     hs_engine_complete(eng, op, 0, 0, NULL, 0);
 }
 
+/* The calls a controller's handle may not make (HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER). */
+static int is_io(uint32_t code)
+{
+    return code == HS_IOCTL_RECEIVE_REQUEST || code == HS_IOCTL_RECEIVE_BODY || code == HS_IOCTL_SEND ||
+           code == HS_IOCTL_CLIENT_CERT || code == HS_IOCTL_REQUEST_PROPERTY;
+}
+
 void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, uint32_t in_len)
 {
     struct hs_queue *q = op->file->queue;
 
     if (op->code == HS_IOCTL_SERVICE_STATE) { ioctl_service_state(eng, op); return; }
     if (op->code == HS_IOCTL_SET_QUEUE) { ioctl_set_queue(eng, op, in, in_len); return; }
+    if (op->code == HS_IOCTL_QUEUE_NAME) { hs_queue_name_ioctl(eng, op, in, in_len); return; }
     if (!q) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
+    if (!hs_queue_file_does_io(op->file) && is_io(op->code))
+    {
+        hs_engine_complete(eng, op, ERROR_INVALID_HANDLE, 0, NULL, 0);
+        return;
+    }
     switch (op->code)
     {
     case HS_IOCTL_QUEUE_INFO:      ioctl_queue_info(eng, q, op); break;
@@ -780,6 +799,7 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     case HS_IOCTL_WAIT_DISCONNECT: ioctl_wait_disconnect(eng, op, in, in_len); break;
     case HS_IOCTL_CANCEL_REQUEST:  ioctl_cancel_request(eng, q, op, in, in_len); break;
     case HS_IOCTL_QUEUE_LIMITS:    ioctl_queue_limits(eng, q, op, in, in_len); break;
+    case HS_IOCTL_DEMAND_START:    hs_queue_demand_ioctl(eng, q, op); break;
     default:                       hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0); break;
     }
 }

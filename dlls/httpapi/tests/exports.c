@@ -37,7 +37,7 @@ static const char *const not_yet[] =
     "HttpAddFragmentToCache", "HttpControlService", "HttpDeclarePush",
     "HttpDelegateRequest", "HttpDelegateRequestEx", "HttpEvaluateRequest", "HttpFindUrlGroupId",
     "HttpFlushResponseCache", "HttpGetCounters", "HttpGetExtension", "HttpPrepareUrl", "HttpQueryRequestProperty",
-    "HttpReadFragmentFromCache", "HttpWaitForDemandStart", "HttpSetRequestProperty",
+    "HttpReadFragmentFromCache", "HttpSetRequestProperty",
 };
 
 /* The v2 object model is implemented (v2_objects.c tests it): the same harmless arguments are
@@ -58,6 +58,7 @@ static const struct { const char *name; ULONG expect; } v2_done[] =
     { "HttpSetServerSessionProperty", ERROR_INVALID_PARAMETER },
     { "HttpSetUrlGroupProperty", ERROR_INVALID_PARAMETER },
     { "HttpShutdownRequestQueue", ERROR_INVALID_PARAMETER },
+    { "HttpWaitForDemandStart", ERROR_INVALID_PARAMETER },
 };
 
 int main(int argc, char **argv)
