@@ -104,6 +104,9 @@ struct hs_client_cert_params
     uint32_t reserved;
 };
 
+#define HS_PROPERTY_ISB             0   /* HttpRequestPropertyIsb: ULONG */
+#define HS_PROPERTY_TCP_INFO_V0     1   /* HttpRequestPropertyTcpInfoV0: TCP_INFO_v0 */
+#define HS_PROPERTY_TCP_INFO_V1     3   /* HttpRequestPropertyTcpInfoV1: TCP_INFO_v1 */
 #define HS_PROPERTY_SNI             4   /* HttpRequestPropertySni */
 #define HS_PROPERTY_TLS_CIPHER_INFO 14  /* HttpRequestPropertyTlsCipherInfo */
 struct hs_property_params

@@ -19,9 +19,6 @@ ULONG WINAPI HttpAddFragmentToCache(HANDLE h, const WCHAR *prefix, HTTP_DATA_CHU
 ULONG WINAPI HttpControlService(void *a, ULONG b, void *c, ULONG d)
 { NOT_YET("HttpControlService"); }
 
-ULONG WINAPI HttpDeclarePush(HANDLE h, HTTP_REQUEST_ID id, HTTP_VERB verb, const WCHAR *path, const char *query, void *headers)
-{ NOT_YET("HttpDeclarePush"); }
-
 ULONG WINAPI HttpDelegateRequest(void *a, void *b, ULONGLONG c, ULONGLONG d, ULONG e, void *f)
 { NOT_YET("HttpDelegateRequest"); }
 
@@ -43,15 +40,9 @@ ULONG WINAPI HttpGetCounters(void *a, ULONG b, void *c, ULONG d, void *e)
 ULONG WINAPI HttpGetExtension(HTTPAPI_VERSION version, ULONG extension, void *buffer, ULONG size)
 { NOT_YET("HttpGetExtension"); }
 
-ULONG WINAPI HttpPrepareUrl(void *reserved, ULONG flags, const WCHAR *url, WCHAR **prepared)
-{ NOT_YET("HttpPrepareUrl"); }
-
 ULONG WINAPI HttpReadFragmentFromCache(HANDLE h, const WCHAR *prefix, HTTP_BYTE_RANGE *range, void *buffer, ULONG len,
                                        ULONG *read, OVERLAPPED *ovl)
 { NOT_YET("HttpReadFragmentFromCache"); }
-
-ULONG WINAPI HttpSetRequestProperty(HANDLE h, HTTP_REQUEST_ID id, ULONG property, void *input, ULONG size, OVERLAPPED *ovl)
-{ NOT_YET("HttpSetRequestProperty"); }
 
 /* No optional feature is available yet: the honest answer is FALSE. */
 BOOL WINAPI HttpIsFeatureSupported(ULONG feature)

@@ -103,6 +103,7 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     c->secure = lst->secure;
     c->fd = fd;
     c->id = ++eng->next_conn_id;
+    c->accepted_ms = hs_now_ms();
     c->ev.fn = conn_event;
     c->timer.fn = timer_fired;
     hs_list_init(&c->run_link);

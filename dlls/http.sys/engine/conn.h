@@ -56,6 +56,7 @@ struct hs_conn
     unsigned opaque : 1;              /* upgraded (OPAQUE): input is the request's body until EOF */
     struct hs_conn *bucket_next;      /* the next in its bucket of that table */
     struct hs_list disconnect_waiters; /* pending HttpWaitForDisconnect calls */
+    uint64_t accepted_ms;             /* hs_now_ms() at accept: TCP_INFO's ConnectionTimeMs */
     struct hs_timer timer;
 };
 

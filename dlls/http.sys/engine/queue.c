@@ -7,6 +7,7 @@
 
 #include "queue.h"
 #include "queuename.h"
+#include "tcpinfo.h"
 #include "tlsinfo.h"
 #include "clientcert.h"
 #include "request.h"
@@ -660,7 +661,7 @@ static void ioctl_request_property(struct hs_engine *eng, struct hs_queue *q, st
     struct hs_property_params p;
     struct hs_request *req;
     uint8_t data[HS_PROP_CIPHER_INFO_SIZE];
-    uint32_t size, err;
+    uint32_t size = 0, err;
 
     if (len < sizeof(p)) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
     memcpy(&p, in, sizeof(p));
@@ -680,6 +681,11 @@ static void ioctl_request_property(struct hs_engine *eng, struct hs_queue *q, st
     case HS_PROPERTY_TLS_CIPHER_INFO:
         size = HS_PROP_CIPHER_INFO_SIZE;
         err = hs_tls_property_cipher_info(req->conn, data);
+        break;
+    case HS_PROPERTY_ISB:
+    case HS_PROPERTY_TCP_INFO_V0:
+    case HS_PROPERTY_TCP_INFO_V1:
+        err = hs_tcp_property(req->conn->fd, hs_now_ms() - req->conn->accepted_ms, (int)p.property, data, &size);
         break;
     default:
         hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0);
