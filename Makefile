@@ -144,6 +144,15 @@ $(BUILD)/tests/certkey.exe: dlls/httpapi/tests/certkey.c $(CERTKEY_DEPS) $(wildc
 $(BUILD)/win/%.exe: tests/win/%.c $(BUILD)/httpapi.dll | $(BUILD)/win
 	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi
 
+# programs that make the calls .NET's HttpListener and ASP.NET Core's HttpSys
+# server make, in their order (tests/integration/test_replay.py drives them)
+REPLAYS := $(patsubst tests/replay/%.c,$(BUILD)/replay/%.exe,$(wildcard tests/replay/*.c))
+all: $(REPLAYS)
+$(BUILD)/replay:
+	mkdir -p $@
+$(BUILD)/replay/%.exe: tests/replay/%.c tests/replay/replay.h $(BUILD)/httpapi.dll | $(BUILD)/replay
+	$(MINGW) $(PE_CFLAGS) -o $@ $< -L$(BUILD) -lhttpapi -lcrypt32
+
 # --- user-facing commands -------------------------------------------------
 test:
 	tools/deps.sh test
