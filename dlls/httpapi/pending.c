@@ -44,9 +44,3 @@ ULONG WINAPI HttpReadFragmentFromCache(HANDLE h, const WCHAR *prefix, HTTP_BYTE_
                                        ULONG *read, OVERLAPPED *ovl)
 { NOT_YET("HttpReadFragmentFromCache"); }
 
-/* No optional feature is available yet: the honest answer is FALSE. */
-BOOL WINAPI HttpIsFeatureSupported(ULONG feature)
-{
-    TRACE("%lu\n", feature);
-    return FALSE;
-}
