@@ -23,6 +23,8 @@
 #define ERROR_FILE_INVALID        1006
 #define SEND_FLAG_DISCONNECT      0x1
 #define SEND_FLAG_MORE_DATA       0x2
+#define SEND_FLAG_BUFFER_DATA     0x4
+#define SEND_FLAG_ENABLE_NAGLING  0x8
 #define SEND_FLAG_PROCESS_RANGES  0x20
 
 struct hs_request *hs_queue_find_request(struct hs_queue *q, uint64_t id)
@@ -327,6 +329,9 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     if (r->flags & SEND_FLAG_DISCONNECT) req->close_after = 1;
+    hs_conn_set_nagle(c, r->flags & SEND_FLAG_ENABLE_NAGLING);
+    /* the last send of a response always goes out at once */
+    hs_conn_coalesce(c, (r->flags & SEND_FLAG_BUFFER_DATA) && !final);
     req->response_bytes += out.len;
     if (req->is_head)
     {
@@ -343,6 +348,7 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
         req->response_bytes += hs_wire_response_body_total(r);
         write_body(c, &out, r, fds);
     }
+    hs_conn_coalesce(c, 0);
     free(fds);
     hs_buf_free(&out);
     /* A write the client refused closed the connection, and that freed a
