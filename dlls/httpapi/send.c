@@ -17,6 +17,19 @@
                           HTTP_SEND_RESPONSE_FLAG_BUFFER_DATA | 0x8 /* ENABLE_NAGLING */ | \
                           0x20 /* PROCESS_RANGES */ | 0x40 /* OPAQUE */ | 0x100 /* GOAWAY */)
 
+/* Unknown bits are refused, as by a Windows without them (ASP.NET Core's
+ * HttpSys server tells an old Windows by that answer to GOAWAY).  GOAWAY
+ * "must always be specified with DISCONNECT" (http.h); on HTTP/1.x it means
+ * no more than DISCONNECT.  DISCONNECT with MORE_DATA is accepted: the
+ * documentation calls it undefined, yet ASP.NET Core's HttpSys server sends
+ * it for every streamed response on a connection that will close. */
+static BOOL send_flags_ok(ULONG flags)
+{
+    if (flags & ~KNOWN_SEND_FLAGS) return FALSE;
+    if ((flags & 0x100 /* GOAWAY */) && !(flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT)) return FALSE;
+    return TRUE;
+}
+
 struct blob
 {
     uint8_t *data;
@@ -327,7 +340,7 @@ ULONG WINAPI HttpSendHttpResponse(HANDLE handle, HTTP_REQUEST_ID id, ULONG flags
 
     TRACE("%p %#I64x %#lx %p %p %p %p %lu %p %p\n", handle, id, flags, response, cache_policy, sent,
           reserved1, reserved2, ovl, log_data);
-    if (!response || (flags & ~KNOWN_SEND_FLAGS) || reserved1 || reserved2) return ERROR_INVALID_PARAMETER;
+    if (!response || !send_flags_ok(flags) || reserved1 || reserved2) return ERROR_INVALID_PARAMETER;
     if (response->StatusCode > 999 || (response->ReasonLength && !response->pReason)) return ERROR_INVALID_PARAMETER;
     if ((flags & 0x40 /* OPAQUE */) && response->StatusCode != 101) return ERROR_INVALID_PARAMETER;
     if (!value_ok(response->pReason, response->ReasonLength)) return ERROR_INVALID_PARAMETER;
@@ -358,7 +371,7 @@ ULONG WINAPI HttpSendResponseEntityBody(HANDLE handle, HTTP_REQUEST_ID id, ULONG
 
     TRACE("%p %#I64x %#lx %u %p %p %p %lu %p %p\n", handle, id, flags, count, chunks, sent, reserved1,
           reserved2, ovl, log_data);
-    if ((flags & ~KNOWN_SEND_FLAGS) || reserved1 || reserved2) return ERROR_INVALID_PARAMETER;
+    if (!send_flags_ok(flags) || reserved1 || reserved2) return ERROR_INVALID_PARAMETER;
     if (!id) return ERROR_CONNECTION_INVALID;
     if ((ret = begin_blob(&b, &w, HS_RESP_ENTITY, id, flags))) return ret;
     w.unknown_off = (uint32_t)b.len;

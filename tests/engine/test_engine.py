@@ -487,6 +487,78 @@ def test_file_chunks(binary, workdir):
     eng.shutdown()
 
 
+def test_ranges(binary, workdir):
+    """PROCESS_RANGES (0x20) cuts the whole response the application sent,
+    file chunks included, into what the Range field asks for."""
+    eng, port = serving_engine(binary, os.path.join(workdir, "ranges"))
+    big = os.path.join(workdir, "ranges.bin")
+    data = os.urandom(1 << 20)
+    with open(big, "wb") as f:
+        f.write(data)
+    whole = b"<" + data[7:7 + 500000] + b">" + data[600000:700000]
+    files = [(1, 7, 500000, big), (2, 600000, 100000, big)]
+
+    def exchange(range_field, flags=0x20, method=b"GET", extra=b""):
+        c = http(port, method + b" /r HTTP/1.1\r\nHost: x\r\nRange: " + range_field + b"\r\n" + extra + b"\r\n")
+        st, _, img = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+        rid = Image(img, BASE).request_id if st == 0 else 0
+        st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, body=b"<>", flags=flags, files=files,
+                                                         known={12: b"application/x-test", 22: b'"e1"'}))
+        check(st == 0, "a send with PROCESS_RANGES completes (%r)" % st)
+        return c, read_response(c, 20, head=method == b"HEAD")
+
+    c, (status, headers, body) = exchange(b"bytes=0-99999")
+    check(status == 206 and headers.get("content-range") == "bytes 0-99999/%d" % len(whole) and body == whole[:100000],
+          "a range across a memory chunk and a file chunk (%r %r)" % (status, headers.get("content-range")))
+    c, (status, headers, body) = exchange(b"bytes=-50000")
+    check(status == 206 and body == whole[-50000:], "a suffix range over the second file chunk")
+    c, (status, headers, body) = exchange(b"bytes=499990-500010, 3-4 ,-1")
+    boundary = headers.get("content-type", "").partition("boundary=")[2].encode()
+    expect = b""
+    for i, (a, b) in enumerate(((499990, 500010), (3, 4), (len(whole) - 1, len(whole) - 1))):
+        expect += (b"\r\n" if i else b"") + b"--" + boundary + b"\r\nContent-Type: application/x-test\r\n"
+        expect += b"Content-Range: bytes %d-%d/%d\r\n\r\n" % (a, b, len(whole)) + whole[a:b + 1]
+    expect += b"\r\n--" + boundary + b"--\r\n"
+    check(status == 206 and boundary and body == expect, "three ranges as multipart/byteranges (%r, %d bytes)" % (status, len(body)))
+    c, (status, headers, body) = exchange(b"bytes=%d-" % len(whole))
+    check(status == 416 and headers.get("content-range") == "bytes */%d" % len(whole) and body == b"", "416 (%r)" % status)
+    # hostile fields: the whole body, and the engine goes on
+    for field in (b"bytes=" + b"0-0," * 3000, b"bytes=" + b"9" * 4000 + b"-", b"bytes=0-" + b"9" * 4000,
+                  b"bytes=" + b"1-1," * 17, b"bytes=0-5,3-8", b"bytes=\xff\xfe", b"bytes=-"):
+        c, (status, headers, body) = exchange(field)
+        check(status in (200, 206, 416) and (status != 200 or body == whole),
+              "a hostile Range field %r... gets a sane answer (%r)" % (field[:20], status))
+    c, (status, headers, body) = exchange(b"bytes=0-9", extra=b'If-Range: "e0"\r\n')
+    check(status == 200 and body == whole, "If-Range with another ETag: the whole body")
+    c, (status, headers, body) = exchange(b"bytes=0-9", extra=b'If-Range: "e1"\r\n')
+    check(status == 206 and body == whole[:10], "If-Range with the ETag: the range")
+    c, (status, headers, body) = exchange(b"bytes=0-9", flags=0)
+    check(status == 200 and body == whole, "without the flag: the whole body")
+    c, (status, headers, body) = exchange(b"bytes=0-9", method=b"HEAD")
+    check(status == 200 and headers.get("content-length") == str(len(whole)), "HEAD: the whole length")
+    # file chunks that add up past 2^63 are refused, not cut
+    c = http(port, b"GET /r HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n")
+    st, _, img = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    rid = Image(img, BASE).request_id if st == 0 else 0
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, flags=0x20, files=[(0, 0, (1 << 63) - 1, big, 1)] * 3))
+    check(st == status_of(87), "file chunks longer than 2^63 in all: ERROR_INVALID_PARAMETER (%r)" % st)
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"ok"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"ok", "the engine goes on serving (%r %r)" % (status, body))
+    # BUFFER_DATA (4) and ENABLE_NAGLING (8) change no byte; the last send flushes
+    c = http(port, b"GET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, img = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    rid = Image(img, BASE).request_id if st == 0 else 0
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"[", flags=0x4 | 0x2, known={11: b"42"}))
+    for i in range(20):
+        eng.call(1, IOCTL_SEND, wire_response(rid, body=b"%02d" % i, flags=(0x4 if i % 2 else 0x8) | 0x2, kind=2))
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"]", flags=0x4, kind=2))
+    status, headers, body = read_response(c)
+    check(status == 200 and body == b"[" + b"".join(b"%02d" % i for i in range(20)) + b"]",
+          "BUFFER_DATA and ENABLE_NAGLING sends arrive whole (%r)" % body)
+    eng.shutdown()
+
+
 def conn_lines(eng):
     """{connection id: (request pending, input buffer bytes, output buffer bytes)} from the service state."""
     st, n, data = eng.call(1, IOCTL_SERVICE_STATE, b"", 1 << 20)
@@ -842,7 +914,7 @@ def main():
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
-                 test_opaque, test_named_queues):
+                 test_opaque, test_named_queues, test_ranges):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

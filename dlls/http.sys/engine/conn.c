@@ -26,6 +26,7 @@
 #define READ_CHUNK        16384
 #define DRAIN_LIMIT       (1u << 20)  /* unread body discarded before giving up on a connection */
 #define LINGER_MS         2000
+#define COALESCE_LIMIT    (64u << 10) /* bytes a BUFFER_DATA send may hold back */
 #define DEFAULT_TIMEOUT_S 120         /* Windows' default for HeaderWait and IdleConnection */
 
 static void conn_event(struct hs_ev_handler *h, uint32_t events);
@@ -320,7 +321,23 @@ void hs_conn_write(struct hs_conn *c, const void *data, size_t len)
         hs_conn_close(c);
         return;
     }
-    flush_out(c);
+    /* held back: EPOLLOUT brings the loop back to send it all at once */
+    if (c->coalesce && c->out.len - c->out_pos < COALESCE_LIMIT) update_events(c);
+    else flush_out(c);
+}
+
+void hs_conn_coalesce(struct hs_conn *c, int on)
+{
+    c->coalesce = !!on;
+}
+
+void hs_conn_set_nagle(struct hs_conn *c, int on)
+{
+    int nodelay = !on;
+
+    if (c->dead || c->nagle == !!on) return;
+    /* turning TCP_NODELAY back on also pushes out a segment Nagle held */
+    if (!setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay))) c->nagle = !!on;
 }
 
 /* Answers with a page http.sys generates itself, then closes (KB 820729). */
@@ -360,6 +377,7 @@ void hs_conn_request_done(struct hs_conn *c, int close_after)
 
     if (req) hs_request_free(req);
     c->req = NULL;
+    hs_conn_set_nagle(c, 0);   /* ENABLE_NAGLING lasts one send at most, never into the next response */
     if (close_after)
     {
         c->closing = 1;

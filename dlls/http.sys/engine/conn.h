@@ -54,6 +54,8 @@ struct hs_conn
     unsigned rdhup_seen : 1;          /* the client shut its side (EPOLLRDHUP) */
     unsigned indexed : 1;             /* in the table of connections by id */
     unsigned opaque : 1;              /* upgraded (OPAQUE): input is the request's body until EOF */
+    unsigned coalesce : 1;            /* writes wait for the next turn of the loop (BUFFER_DATA) */
+    unsigned nagle : 1;               /* TCP_NODELAY is off (ENABLE_NAGLING) */
     struct hs_conn *bucket_next;      /* the next in its bucket of that table */
     struct hs_list disconnect_waiters; /* pending HttpWaitForDisconnect calls */
     uint64_t accepted_ms;             /* hs_now_ms() at accept: TCP_INFO's ConnectionTimeMs */
@@ -65,6 +67,13 @@ void hs_conn_accept(struct hs_listener *lst, int fd);
 void hs_conn_write(struct hs_conn *c, const void *data, size_t len);
 /* Queues length bytes of an open file (the connection owns fd from now on). */
 void hs_conn_write_file(struct hs_conn *c, int fd, uint64_t offset, uint64_t length);
+/* HTTP_SEND_RESPONSE_FLAG_BUFFER_DATA: while on, bytes written wait for the
+ * next turn of the event loop (or a final write), so that small sends that
+ * come together leave in one system call instead of one each. */
+void hs_conn_coalesce(struct hs_conn *c, int on);
+/* HTTP_SEND_RESPONSE_FLAG_ENABLE_NAGLING: Nagle's algorithm for what is sent
+ * now; connections otherwise run with TCP_NODELAY, as http.sys does. */
+void hs_conn_set_nagle(struct hs_conn *c, int on);
 /* The request no longer needs the connection: move on to the next one. */
 void hs_conn_request_done(struct hs_conn *c, int close_after);
 /* Re-examine buffered input (e.g. the application consumed body bytes). */

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "request.h"
@@ -12,6 +13,7 @@
 #include "shmq.h"
 #include "wire.h"
 #include "errpage.h"
+#include "ranges.h"
 #include "log.h"
 
 #define ERROR_HANDLE_EOF          38
@@ -19,7 +21,11 @@
 #define ERROR_NOT_ENOUGH_MEMORY   8
 #define ERROR_CONNECTION_INVALID  1229
 #define ERROR_FILE_INVALID        1006
+#define SEND_FLAG_DISCONNECT      0x1
 #define SEND_FLAG_MORE_DATA       0x2
+#define SEND_FLAG_BUFFER_DATA     0x4
+#define SEND_FLAG_ENABLE_NAGLING  0x8
+#define SEND_FLAG_PROCESS_RANGES  0x20
 
 struct hs_request *hs_queue_find_request(struct hs_queue *q, uint64_t id)
 {
@@ -196,11 +202,82 @@ static void write_body(struct hs_conn *c, struct hs_buf *out, const struct hs_wi
     else hs_conn_write(c, out->data, out->len);
 }
 
+/* Bytes [start, start + len) of the body write_body would send: memory
+ * bytes copied, file chunks sent from the right offset, each use of a file
+ * with a descriptor of its own (a file may serve several ranges). */
+static void write_span(struct hs_conn *c, struct hs_buf *out, const struct hs_wire_response *r, const int *fds,
+                       uint64_t start, uint64_t len)
+{
+    const uint8_t *body = (const uint8_t *)r + r->body.off;
+    uint64_t pos = 0, at = 0, end = start + len, s, e;
+    uint32_t i;
+
+    for (i = 0; i <= r->file_count && at < end; i++)
+    {
+        struct hs_wire_file f;
+        uint64_t mem_end = r->body.len;
+        int fd;
+
+        if (i < r->file_count)
+        {
+            memcpy(&f, (const uint8_t *)r + r->file_off + i * sizeof(f), sizeof(f));
+            mem_end = f.body_pos;
+        }
+        s = start > at ? start : at;
+        e = end < at + (mem_end - pos) ? end : at + (mem_end - pos);
+        if (s < e) hs_buf_add(out, body + pos + (s - at), (size_t)(e - s));
+        at += mem_end - pos;
+        pos = mem_end;
+        if (i == r->file_count) break;
+        s = start > at ? start : at;
+        e = end < at + f.length ? end : at + f.length;
+        if (s < e && !out->failed)
+        {
+            hs_conn_write(c, out->data, out->len);
+            out->len = 0;
+            if ((fd = fcntl(fds[i], F_DUPFD_CLOEXEC, 0)) < 0)
+            {
+                hs_conn_close(c);   /* out of descriptors: the body cannot be completed */
+                return;
+            }
+            hs_conn_write_file(c, fd, f.offset + (s - at), e - s);
+        }
+        at += f.length;
+    }
+}
+
+/* A 206 (its one range, or its parts as multipart/byteranges) or a 416 in
+ * place of the application's whole body. */
+static void write_ranges(struct hs_conn *c, struct hs_buf *out, const struct hs_wire_response *r, const int *fds,
+                         const struct hs_range_plan *plan)
+{
+    unsigned i;
+
+    for (i = 0; i < plan->count && !c->dead; i++)
+    {
+        if (plan->count > 1) hs_ranges_part_head(plan, i, out);
+        write_span(c, out, r, fds, plan->ranges[i].first, plan->ranges[i].last - plan->ranges[i].first + 1);
+    }
+    if (plan->count > 1) hs_ranges_part_head(plan, plan->count, out);
+    for (i = 0; i < r->file_count; i++) close(fds[i]);
+    if (out->failed) hs_conn_close(c);
+    else hs_conn_write(c, out->data, out->len);
+}
+
+static uint64_t boundary_seed(const struct hs_request *req)
+{
+    uint64_t seed;
+
+    if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed)) seed = req->id * 0x9e3779b97f4a7c15ull;
+    return seed;
+}
+
 uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
                          const struct hs_wire_response *r, uint32_t size)
 {
     struct hs_conn *c = req->conn;
     struct hs_resp_result res = { 0, 0, 1, 0 };
+    struct hs_range_plan plan = { 0 };
     struct hs_buf out = { 0 };
     int final = !(r->flags & SEND_FLAG_MORE_DATA);
     int *fds = NULL;
@@ -233,6 +310,10 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
         ctx.force_close = eng->shutting_down;
         ctx.disable_server_header = eng->cfg.disable_server_header;
         ctx.date = date;
+        if (r->flags & SEND_FLAG_PROCESS_RANGES)
+            hs_ranges_plan((const struct hs_wire_request *)req->wire, req->wire_len, r,
+                           hs_wire_response_body_total(r), boundary_seed(req), &plan);
+        ctx.range = &plan;
         hs_response_head(&out, r, &ctx, &res);
         req->headers_sent = 1;
         req->close_after = res.close_after;
@@ -247,18 +328,27 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
         hs_buf_free(&out);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    if (r->flags & 0x1 /* DISCONNECT */) req->close_after = 1;
+    if (r->flags & SEND_FLAG_DISCONNECT) req->close_after = 1;
+    hs_conn_set_nagle(c, r->flags & SEND_FLAG_ENABLE_NAGLING);
+    /* the last send of a response always goes out at once */
+    hs_conn_coalesce(c, (r->flags & SEND_FLAG_BUFFER_DATA) && !final);
     req->response_bytes += out.len;
     if (req->is_head)
     {
         for (i = 0; fds && i < r->file_count; i++) close(fds[i]);
         hs_conn_write(c, out.data, out.len);
     }
+    else if (plan.status)
+    {
+        req->response_bytes += plan.length;
+        write_ranges(c, &out, r, fds, &plan);
+    }
     else
     {
         req->response_bytes += hs_wire_response_body_total(r);
         write_body(c, &out, r, fds);
     }
+    hs_conn_coalesce(c, 0);
     free(fds);
     hs_buf_free(&out);
     /* A write the client refused closed the connection, and that freed a

@@ -10,6 +10,8 @@
 #define H_DATE              2
 #define H_TRANSFER_ENCODING 6
 #define H_CONTENT_LENGTH    11
+#define H_CONTENT_TYPE      12
+#define H_CONTENT_RANGE     17
 #define H_SERVER            26
 #define SEND_FLAG_DISCONNECT 0x1
 #define SEND_FLAG_MORE_DATA  0x2
@@ -113,12 +115,15 @@ void hs_response_head(struct hs_buf *out, const struct hs_wire_response *r,
                       const struct hs_resp_ctx *ctx, struct hs_resp_result *res)
 {
     const struct hs_str *pairs = (const struct hs_str *)(blob(r) + r->unknown_off);
-    unsigned status = r->status;
+    const struct hs_range_plan *range = ctx->range && ctx->range->status ? ctx->range : NULL;
+    unsigned status = range ? range->status : r->status;
+    uint64_t body_total = range ? range->length : hs_wire_response_body_total(r);
     int final = !(r->flags & SEND_FLAG_MORE_DATA);
-    int has_length = present(r, H_CONTENT_LENGTH) || present(r, H_TRANSFER_ENCODING);
+    /* a ranged answer's length is the engine's, whatever the application said */
+    int has_length = !range && (present(r, H_CONTENT_LENGTH) || present(r, H_TRANSFER_ENCODING));
     int app_close = present(r, H_CONNECTION) &&
                     value_has_token(blob(r) + r->known[H_CONNECTION].off, r->known[H_CONNECTION].len, "close");
-    char line[64];
+    char line[96];
     uint32_t i;
 
     /* OPAQUE with a 101: from here on the connection carries the upgraded
@@ -132,7 +137,7 @@ void hs_response_head(struct hs_buf *out, const struct hs_wire_response *r,
 
     snprintf(line, sizeof(line), "HTTP/1.1 %u ", status);
     hs_buf_adds(out, line);
-    if (r->reason.len) hs_buf_add(out, blob(r) + r->reason.off, r->reason.len);
+    if (r->reason.len && !range) hs_buf_add(out, blob(r) + r->reason.off, r->reason.len);
     else hs_buf_adds(out, hs_reason_phrase(status));
     hs_buf_add(out, "\r\n", 2);
 
@@ -148,10 +153,24 @@ void hs_response_head(struct hs_buf *out, const struct hs_wire_response *r,
             continue;
         }
         if (i == H_CONTENT_LENGTH && !has_length && final && status >= 200 && status != 204 && status != 304 &&
-            !(ctx->is_head && !hs_wire_response_body_total(r)))
+            !(ctx->is_head && !body_total))
         {
-            snprintf(line, sizeof(line), "%llu", (unsigned long long)hs_wire_response_body_total(r));
+            snprintf(line, sizeof(line), "%llu", (unsigned long long)body_total);
             add_header(out, "Content-Length", line, strlen(line));
+            continue;
+        }
+        if (range && i == H_CONTENT_TYPE && (range->status == 416 || range->count > 1))
+        {
+            /* a 416 has no body to describe; several parts each say their type */
+            if (range->status == 416) continue;
+            hs_ranges_multipart_type(range, line, sizeof(line));
+            add_header(out, "Content-Type", line, strlen(line));
+            continue;
+        }
+        if (range && i == H_CONTENT_RANGE && (range->status == 416 || range->count == 1))
+        {
+            hs_ranges_content_range(range, line, sizeof(line));
+            add_header(out, "Content-Range", line, strlen(line));
             continue;
         }
         if (present(r, (int)i)) add_header(out, hp_known_response_header_name((int)i), blob(r) + s->off, s->len);

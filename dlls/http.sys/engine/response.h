@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "buf.h"
 #include "httpsys_proto.h"
+#include "ranges.h"
 
 struct hs_resp_ctx
 {
@@ -19,6 +20,7 @@ struct hs_resp_ctx
     int force_close;             /* the engine wants the connection closed */
     uint32_t disable_server_header; /* Parameters\DisableServerHeader */
     const char *date;            /* IMF-fixdate */
+    const struct hs_range_plan *range; /* PROCESS_RANGES: a 206 or 416 in place of the 200, else NULL */
 };
 
 struct hs_resp_result

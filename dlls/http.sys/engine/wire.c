@@ -167,7 +167,7 @@ static int str_in(const struct hs_str *s, uint32_t size)
 static int files_valid(const struct hs_wire_response *r, uint32_t size)
 {
     const uint8_t *blob = (const uint8_t *)r;
-    uint64_t pos = 0;
+    uint64_t pos = 0, total = r->body.len;
     uint32_t i;
 
     if (!r->file_count) return 1;
@@ -180,6 +180,9 @@ static int files_valid(const struct hs_wire_response *r, uint32_t size)
         memcpy(&f, blob + r->file_off + i * sizeof(f), sizeof(f));
         if (f.body_pos < pos || f.body_pos > r->body.len || !f.length || f.length > INT64_MAX) return 0;
         if (f.offset > INT64_MAX - f.length) return 0;
+        /* the whole body's length must be a number too (ranges are cut from it) */
+        if (f.length > INT64_MAX - total) return 0;
+        total += f.length;
         if (!str_in(&f.path, size) || !f.path.len || f.path.off + f.path.len >= size ||
             blob[f.path.off + f.path.len] || memchr(blob + f.path.off, 0, f.path.len))
             return 0;
