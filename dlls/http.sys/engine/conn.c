@@ -13,6 +13,7 @@
 
 #include "conntable.h"
 #include "conn.h"
+#include "cachectl.h"
 #include "clientcert.h"
 #include "request.h"
 #include "queue.h"
@@ -502,6 +503,21 @@ static enum hs_page page_for_cook_error(int err)
     }
 }
 
+/* The response cache had the answer to the request whose head is at the
+ * start of the input: it goes out, and the connection moves on. */
+static void answer_cached(struct hs_conn *c, const struct hp_request *hp, struct hs_buf *response, int close_after)
+{
+    hs_buf_consume(&c->in, hp->head_len);
+    hs_timer_cancel(c->eng->loop, &c->timer);
+    if (close_after)
+    {
+        c->closing = 1;
+        c->in.len = 0;
+    }
+    hs_conn_write(c, response->data, response->len);
+    hs_buf_free(response);
+}
+
 /* A request head has been parsed: route it and hand it to its queue. */
 static void start_request(struct hs_conn *c, struct hp_request *hp)
 {
@@ -512,7 +528,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     struct hs_route_result route;
     struct hs_wire_input wi;
     struct hs_wire_ssl_input ssl_info;
-    struct hs_buf wire = { 0 };
+    struct hs_buf wire = { 0 }, cached = { 0 };
     struct hs_request *req;
     struct hs_queue *q = NULL;
     struct hs_list *cur, *next;
@@ -520,7 +536,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     const char *host = head + hp->host_off;
     size_t host_len = hp->host_len, host_name_len;
     uint8_t ip[16];
-    int family, err;
+    int family, err, close_after = 0;
 
     if (!host_len)
     {
@@ -554,6 +570,14 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     }
     HS_LIST_FOR_EACH_SAFE(cur, next, &eng->queues)
         if (HS_CONTAINER(cur, struct hs_queue, link)->id == route.owner) q = HS_CONTAINER(cur, struct hs_queue, link);
+    if (q && hs_cachectl_answer(eng, q->id, hp, head, &cooked, hp->keep_alive && !c->read_eof, &cached, &close_after))
+    {
+        /* the response cache answers: the application never sees it */
+        hs_cooked_free(&cooked);
+        answer_cached(c, hp, &cached, close_after);
+        return;
+    }
+    hs_buf_free(&cached);
     if (q && hs_queue_full(q))
     {
         /* http.sys: with Basic 503 verbosity the connection is reset, else a 503 page */

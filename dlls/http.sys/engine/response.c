@@ -116,6 +116,7 @@ void hs_response_head(struct hs_buf *out, const struct hs_wire_response *r,
     unsigned status = r->status;
     int final = !(r->flags & SEND_FLAG_MORE_DATA);
     int has_length = present(r, H_CONTENT_LENGTH) || present(r, H_TRANSFER_ENCODING);
+    uint64_t body_total = hs_wire_response_body_total(r) + ctx->fragment_bytes;
     int app_close = present(r, H_CONNECTION) &&
                     value_has_token(blob(r) + r->known[H_CONNECTION].off, r->known[H_CONNECTION].len, "close");
     char line[64];
@@ -148,9 +149,9 @@ void hs_response_head(struct hs_buf *out, const struct hs_wire_response *r,
             continue;
         }
         if (i == H_CONTENT_LENGTH && !has_length && final && status >= 200 && status != 204 && status != 304 &&
-            !(ctx->is_head && !hs_wire_response_body_total(r)))
+            !(ctx->is_head && !body_total))
         {
-            snprintf(line, sizeof(line), "%llu", (unsigned long long)hs_wire_response_body_total(r));
+            snprintf(line, sizeof(line), "%llu", (unsigned long long)body_total);
             add_header(out, "Content-Length", line, strlen(line));
             continue;
         }

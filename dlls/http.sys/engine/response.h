@@ -19,6 +19,7 @@ struct hs_resp_ctx
     int force_close;             /* the engine wants the connection closed */
     uint32_t disable_server_header; /* Parameters\DisableServerHeader */
     const char *date;            /* IMF-fixdate */
+    uint64_t fragment_bytes;     /* body bytes the engine inserts from the fragment cache */
 };
 
 struct hs_resp_result
