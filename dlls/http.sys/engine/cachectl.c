@@ -62,7 +62,7 @@ static void scavenge_due(struct hs_timer *t)
 {
     struct hs_engine *eng = HS_CONTAINER(t, struct hs_engine, cache_scavenger);
     uint64_t now = hs_now_ms(), period = scavenger_period_ms(eng);
-    size_t gone = hs_cache_scavenge(eng->cache, now, now > period ? now - period : 0);
+    size_t gone = hs_cache_scavenge(eng->cache, now, now >= period ? now - period + 1 : 0);
 
     if (gone) TRACE("scavenger: %zu cache entries removed", gone);
     if (hs_cache_count(eng->cache, HS_CACHE_FRAGMENT) + hs_cache_count(eng->cache, HS_CACHE_RESPONSE))
