@@ -78,7 +78,9 @@
 #define HS_IOCTL_CACHE_ADD       HS_CTL_CODE(0x920) /* in: hs_cache_params, name, the fragment's bytes */
 #define HS_IOCTL_CACHE_READ      HS_CTL_CODE(0x921) /* in: hs_cache_params, name; out: the bytes (info:
                                                        their count; with MORE_DATA the size needed) */
-#define HS_IOCTL_CACHE_FLUSH     HS_CTL_CODE(0x922) /* in: hs_cache_params, name */
+#define HS_IOCTL_CACHE_FLUSH     HS_CTL_CODE(0x922) /* in: hs_cache_params, name; on a handle that is
+                                                       not a queue (netsh http delete cache): every
+                                                       queue's entries, all of them if no name */
 
 struct hs_cache_params
 {

@@ -238,7 +238,7 @@ static int flush_match(const struct hs_cache_entry *e, const void *ctx)
     const char *k = e->url, *rest, *prest;
     size_t host, port, path, rlen, plen, dir, i;
 
-    if (e->owner != f->owner) return 0;
+    if (f->owner != HS_CACHE_ANY_OWNER && e->owner != f->owner) return 0;
     if (f->all) return 1;
     if (!split_key(k, e->url_len, &host, &port, &path)) return 0;
     /* same scheme, same host unless the pattern's is a wildcard */

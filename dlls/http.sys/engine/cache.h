@@ -66,6 +66,8 @@ struct hs_cache_entry *hs_cache_get(struct hs_cache *c, uint64_t owner, int kind
  * outlives a flush of it.  Returns the number removed.
  */
 size_t hs_cache_flush(struct hs_cache *c, uint64_t owner, const char *pattern, size_t len, int recursive);
+/* owner for flushes of every queue's entries (netsh http delete cache) */
+#define HS_CACHE_ANY_OWNER UINT64_MAX
 size_t hs_cache_flush_owner(struct hs_cache *c, uint64_t owner);
 
 /* Removes expired entries and those not used since unused_before_ms. */

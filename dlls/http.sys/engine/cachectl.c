@@ -489,6 +489,30 @@ static uint32_t cache_flush(struct hs_engine *eng, struct hs_queue *q, const uin
     return err;
 }
 
+void hs_cachectl_flush_all(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, uint32_t len)
+{
+    struct hs_cache_params p;
+    struct hs_list *cur, *next;
+    uint32_t err = 0;
+    size_t klen, gone = 0;
+    char *key = NULL;
+
+    /* what the queues sent through their rings is in the cache first */
+    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->queues) hs_queue_poll(eng, HS_CONTAINER(cur, struct hs_queue, link));
+    if (len < sizeof(p)) err = ERROR_INVALID_PARAMETER;
+    else
+    {
+        memcpy(&p, in, sizeof(p));
+        if (p.flags & ~FLUSH_RECURSIVE) err = ERROR_INVALID_PARAMETER;
+        else if (!p.name_len) gone = hs_cache_flush_owner(eng->cache, HS_CACHE_ANY_OWNER);
+        else if (!(err = read_params(in, len, &p, &key, &klen)))
+            gone = hs_cache_flush(eng->cache, HS_CACHE_ANY_OWNER, key, klen, p.flags & FLUSH_RECURSIVE);
+    }
+    if (gone) TRACE("netsh: %zu cache entries deleted", gone);
+    free(key);
+    hs_engine_complete(eng, op, err, 0, NULL, 0);
+}
+
 void hs_cachectl_ioctl(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op, const uint8_t *in, uint32_t len)
 {
     /* responses that went through the ring before this call are stored first */
@@ -512,6 +536,7 @@ static void describe_entry(void *ctx, const struct hs_cache_entry *e)
     struct hs_buf head = { 0 };
     char line[200];
     int close_after;
+    size_t i;
 
     if (e->kind != HS_CACHE_RESPONSE || (e->expires_ms && d->now >= e->expires_ms)) return;
     render(d->eng, r, 0, 1, 0, &head, &close_after);
@@ -520,7 +545,9 @@ static void describe_entry(void *ctx, const struct hs_cache_entry *e)
              (unsigned long long)((d->now - e->created_ms) / 1000));
     hs_buf_free(&head);
     hs_buf_adds(d->out, line);
-    hs_buf_add(d->out, e->url, e->url_len);
+    /* one line per entry, whatever a decoded path holds */
+    for (i = 0; i < e->url_len; i++)
+        hs_buf_add(d->out, (unsigned char)e->url[i] < 0x20 || e->url[i] == 0x7f ? "?" : &e->url[i], 1);
     hs_buf_adds(d->out, "\n");
 }
 

@@ -27,6 +27,9 @@
 #define HS_CACHE_MAX_BYTES (128u << 20)
 
 void hs_cachectl_ioctl(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op, const uint8_t *in, uint32_t len);
+/* HS_IOCTL_CACHE_FLUSH on a handle that is not a queue (netsh http delete
+ * cache): every queue's entries under the URL, or all with no URL. */
+void hs_cachectl_flush_all(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, uint32_t len);
 
 /* A request head (hp over head) that routing gave to queue owner: when the
  * response cache holds its answer, appends the whole response to out, sets

@@ -773,6 +773,7 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
 
     if (op->code == HS_IOCTL_SERVICE_STATE) { ioctl_service_state(eng, op); return; }
     if (op->code == HS_IOCTL_SET_QUEUE) { ioctl_set_queue(eng, op, in, in_len); return; }
+    if (op->code == HS_IOCTL_CACHE_FLUSH && !q) { hs_cachectl_flush_all(eng, op, in, in_len); return; }
     if (!q) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
     switch (op->code)
     {

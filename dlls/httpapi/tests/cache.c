@@ -96,6 +96,41 @@ static HANDLE temp_file(char *path, const char *data, DWORD len)
     return h;
 }
 
+/* Runs "netsh http <args>" (the prefix's netsh.exe) and collects what it prints. */
+static BOOL run_netsh(const char *args, char *out, DWORD size)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    PROCESS_INFORMATION pi;
+    STARTUPINFOA si;
+    HANDLE rd, wr;
+    char cmd[512];
+    DWORD n, total = 0;
+
+    out[0] = 0;
+    if (!CreatePipe(&rd, &wr, &sa, 0)) return FALSE;
+    SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = si.hStdError = wr;
+    si.hStdInput = INVALID_HANDLE_VALUE;
+    snprintf(cmd, sizeof(cmd), "netsh.exe http %s", args);
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+    {
+        CloseHandle(rd);
+        CloseHandle(wr);
+        return FALSE;
+    }
+    CloseHandle(wr);
+    while (total < size - 1 && ReadFile(rd, out + total, size - 1 - total, &n, NULL) && n) total += n;
+    out[total] = 0;
+    WaitForSingleObject(pi.hProcess, 10000);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(rd);
+    return TRUE;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 
 static void test_add_fragment(void)
@@ -562,6 +597,29 @@ static void test_response_cache(void)
     request_text(text, sizeof(text), "GET", "/c/page", "Translate: t\r\nExpect: 100-continue\r\nContent-Length: 0\r\n");
     expect_cached(text, "cached body", NULL, "GET with Translate: t, Expect: 100-continue, an empty body");
 
+    /* netsh http show cachestate lists it */
+    {
+        static char netsh_out[16384];
+        char line[128];
+
+        if (run_netsh("show cachestate", netsh_out, sizeof(netsh_out)))
+        {
+            snprintf(line, sizeof(line), "URL: http://127.0.0.1:%u/c/page", port);
+            ok(strstr(netsh_out, line) && strstr(netsh_out, "Status code: 200") &&
+               strstr(netsh_out, "Cache policy type: User invalidates") && strstr(netsh_out, "Content length: 11"),
+               "show cachestate lists the cached page: got \"%s\"\n", dbgstr(netsh_out, -1));
+            snprintf(line, sizeof(line), "show cachestate url=http://127.0.0.1:%u/c/", port);
+            run_netsh(line, netsh_out, sizeof(netsh_out));
+            ok(strstr(netsh_out, "/c/page") != NULL, "show cachestate url=<prefix> lists it: got \"%s\"\n",
+               dbgstr(netsh_out, -1));
+            snprintf(line, sizeof(line), "show cachestate url=http://127.0.0.1:%u/elsewhere", port);
+            run_netsh(line, netsh_out, sizeof(netsh_out));
+            ok(strstr(netsh_out, "no cache entries") != NULL, "show cachestate url=<another>: got \"%s\"\n",
+               dbgstr(netsh_out, -1));
+        }
+        else skip("no netsh.exe\n");
+    }
+
     /* a cached response serves as a fragment, as the documentation allows */
     ret = HttpReadFragmentFromCache(queue, wfmt(name, 256, "http://127.0.0.1:%u/c/page", port), NULL, buf,
                                     sizeof(buf), &bytes, NULL);
@@ -573,6 +631,33 @@ static void test_response_cache(void)
     request_text(text, sizeof(text), "GET", "/c/page", NULL);
     expect_app(text, "GET after the flush");
     free_request(req);
+}
+
+/* netsh http delete cache empties every queue's cache, or what is under its url= */
+static void test_netsh_delete(void)
+{
+    static char netsh_out[4096];
+    char text[512], args[256];
+
+    if (!prime("/c/keep", "kept", HttpCachePolicyUserInvalidates, 0) ||
+        !prime("/c/drop/page", "dropped", HttpCachePolicyUserInvalidates, 0))
+        return;
+    snprintf(args, sizeof(args), "delete cache url=http://127.0.0.1:%u/c/drop/ recursive=yes", port);
+    if (!run_netsh(args, netsh_out, sizeof(netsh_out)))
+    {
+        skip("no netsh.exe\n");
+        return;
+    }
+    ok(strstr(netsh_out, "Cache entries successfully deleted") != NULL, "delete cache url=: got \"%s\"\n",
+       dbgstr(netsh_out, -1));
+    request_text(text, sizeof(text), "GET", "/c/drop/page", NULL);
+    expect_app(text, "after netsh http delete cache url=");
+    request_text(text, sizeof(text), "GET", "/c/keep", NULL);
+    expect_cached(text, "kept", NULL, "outside the url= of netsh http delete cache");
+    run_netsh("delete cache", netsh_out, sizeof(netsh_out));
+    ok(strstr(netsh_out, "Cache entries successfully deleted") != NULL, "delete cache: got \"%s\"\n",
+       dbgstr(netsh_out, -1));
+    expect_app(text, "after netsh http delete cache");
 }
 
 static void test_response_rules(void)
@@ -878,6 +963,7 @@ int main(int argc, char **argv)
     test_fragment_chunks();
     test_response_cache();
     test_response_rules();
+    test_netsh_delete();
     test_registration_ends();
 
     CloseHandle(queue);
