@@ -38,10 +38,17 @@ struct hs_cache *hs_cache_new(void)
     return c;
 }
 
+/* What an entry costs: its data, and its key and structure, so that many
+ * empty fragments are held to the limit as well. */
+static uint64_t entry_cost(const struct hs_cache_entry *e)
+{
+    return e->len + e->url_len + sizeof(*e);
+}
+
 static void entry_free(struct hs_cache *c, struct hs_cache_entry *e)
 {
     c->count[e->kind]--;
-    c->bytes -= e->len;
+    c->bytes -= entry_cost(e);
     free(e->url);
     free(e->data);
     free(e);
@@ -141,7 +148,7 @@ struct hs_cache_entry *hs_cache_put(struct hs_cache *c, uint64_t owner, int kind
     }
     *link = e;
     c->count[kind]++;
-    c->bytes += len;
+    c->bytes += entry_cost(e);
     grow(c);
     return e;
 }

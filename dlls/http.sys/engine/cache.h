@@ -41,7 +41,7 @@ struct hs_cache;
 struct hs_cache *hs_cache_new(void);
 void hs_cache_free(struct hs_cache *c);   /* NULL is fine */
 
-/* Entries of a kind, and bytes of data held (a NULL cache is empty). */
+/* Entries of a kind, and bytes held: data, keys and entries (a NULL cache is empty). */
 size_t hs_cache_count(const struct hs_cache *c, int kind);
 uint64_t hs_cache_bytes(const struct hs_cache *c);
 

@@ -424,7 +424,8 @@ static uint32_t cache_add(struct hs_engine *eng, struct hs_queue *q, const uint8
         !registered_under(eng, q->id, key, klen))
         err = ERROR_INVALID_PARAMETER;
     else if (!eng->cfg.uri_enable_cache) err = ERROR_NOT_SUPPORTED;
-    else if (size > HS_CACHE_FRAGMENT_MAX || hs_cache_bytes(eng->cache) + size > HS_CACHE_MAX_BYTES)
+    else if (size > HS_CACHE_FRAGMENT_MAX ||
+             hs_cache_bytes(eng->cache) + size + klen + sizeof(struct hs_cache_entry) > HS_CACHE_MAX_BYTES)
         err = ERROR_NO_SYSTEM_RESOURCES;
     else if (!cache_of(eng) || !(copy = malloc(size ? size : 1))) err = ERROR_NOT_ENOUGH_MEMORY;
     else

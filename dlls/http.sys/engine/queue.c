@@ -509,8 +509,8 @@ static void ioctl_remove_url(struct hs_engine *eng, struct hs_queue *q, struct h
     if (!(err = (uint32_t)read_prefix(in, len, &p, &prefix)) &&
         !(err = (uint32_t)hs_router_remove(&eng->router, &prefix, q->id)))
     {
-        /* what was cached under any of its URLs goes with one of them:
-         * nothing cached may outlive the registration it was made under */
+        /* removing one URL drops everything the queue cached: nothing
+         * cached may outlive the registration it was made under */
         hs_cachectl_forget(eng, q->id);
         q->url_count--;
         hs_listener_release_unused(eng);
