@@ -27,6 +27,7 @@
 #define READ_CHUNK        16384
 #define DRAIN_LIMIT       (1u << 20)  /* unread body discarded before giving up on a connection */
 #define LINGER_MS         2000
+#define OUT_HIGH_WATER    (1u << 20)  /* unsent bytes beyond which pipelined requests wait */
 #define DEFAULT_TIMEOUT_S 120         /* Windows' default for HeaderWait and IdleConnection */
 
 static void conn_event(struct hs_ev_handler *h, uint32_t events);
@@ -699,6 +700,9 @@ again:
         }
         if (c->req) break;                 /* pipelined requests wait for this response */
         if (hs_client_cert_busy(c)) break; /* CertFlags first: pSslInfo carries it */
+        /* a client that sends and does not read must not make the engine
+         * hold its answers (the response cache writes them at once) */
+        if (c->out.len - c->out_pos > OUT_HIGH_WATER) break;
         if (!c->in.len)
         {
             if (c->read_eof && !c->out.len && hs_list_empty(&c->out_files)) hs_conn_close(c);
