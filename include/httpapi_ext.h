@@ -239,4 +239,13 @@ typedef struct _HTTP_SERVICE_CONFIG_SETTING_SET
 ULONG WINAPI HttpUpdateServiceConfiguration(HANDLE handle, HTTP_SERVICE_CONFIG_ID id, PVOID info, ULONG len,
                                             LPOVERLAPPED ovl);
 
+/* HTTP_DATA_CHUNK.FromFragmentCacheEx, which MinGW's union lacks: the same
+ * chunk seen with that member (DataChunkType HttpDataChunkFromFragmentCacheEx). */
+typedef struct _HTTP_DATA_CHUNK_FRAGMENT_CACHE_EX
+{
+    HTTP_DATA_CHUNK_TYPE DataChunkType;
+    HTTP_BYTE_RANGE ByteRange;
+    PCWSTR pFragmentName;           /* NUL-terminated */
+} HTTP_DATA_CHUNK_FRAGMENT_CACHE_EX;
+
 #endif /* HTTPAPI_EXT_H */

@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#define HS_PROTO_VERSION 3
+#define HS_PROTO_VERSION 4
 
 /* ------------------------------------------------------------------------ */
 /* Installed layout                                                          */
@@ -71,6 +71,28 @@
                                                        connection closes */
 #define HS_IOCTL_CANCEL_REQUEST  HS_CTL_CODE(0x90e) /* in: u64 request id; resets its connection */
 #define HS_IOCTL_QUEUE_LIMITS    HS_CTL_CODE(0x90f) /* in: hs_queue_limits */
+
+/* The kernel cache (HttpAddFragmentToCache, HttpReadFragmentFromCache,
+ * HttpFlushResponseCache): each takes hs_cache_params and the UTF-8 name
+ * (a fragment's URL, or the URL prefix to flush). */
+#define HS_IOCTL_CACHE_ADD       HS_CTL_CODE(0x920) /* in: hs_cache_params, name, the fragment's bytes */
+#define HS_IOCTL_CACHE_READ      HS_CTL_CODE(0x921) /* in: hs_cache_params, name; out: the bytes (info:
+                                                       their count; with MORE_DATA the size needed) */
+#define HS_IOCTL_CACHE_FLUSH     HS_CTL_CODE(0x922) /* in: hs_cache_params, name; on a handle that is
+                                                       not a queue (netsh http delete cache): every
+                                                       queue's entries, all of them if no name */
+
+struct hs_cache_params
+{
+    uint32_t policy;             /* ADD: HTTP_CACHE_POLICY_TYPE */
+    uint32_t seconds;            /* ADD: SecondsToLive of HttpCachePolicyTimeToLive */
+    uint32_t flags;              /* FLUSH: HTTP_FLUSH_RESPONSE_FLAG_RECURSIVE; READ: HS_CACHE_RANGE */
+    uint32_t name_len;           /* bytes of UTF-8 that follow, no terminator */
+    uint64_t offset, length;     /* READ with HS_CACHE_RANGE: the HTTP_BYTE_RANGE */
+};
+#define HS_CACHE_RANGE        0x1
+#define HS_CACHE_TO_EOF       (~(uint64_t)0)     /* HTTP_BYTE_RANGE_TO_EOF */
+#define HS_CACHE_FRAGMENT_MAX (16u << 20)        /* bytes of one fragment */
 
 /* HttpServerQueueLengthProperty and HttpServer503VerbosityProperty */
 struct hs_queue_limits
@@ -391,11 +413,12 @@ struct hs_wire_response
     uint32_t unknown_count;
     struct hs_str known[HS_KNOWN_RESPONSE_HEADERS];
     uint32_t unknown_off;          /* array of unknown_count pairs {name, value} */
-    uint32_t reserved0;
+    uint32_t frag_off;             /* struct hs_wire_frags (8-aligned); 0: no fragment chunks */
     struct hs_str body;            /* concatenated entity chunks (memory chunks) */
     uint32_t file_count;           /* file chunks the engine reads itself */
     uint32_t file_off;             /* array of file_count struct hs_wire_file (8-aligned) */
-    uint32_t reserved[2];
+    uint32_t cache_policy;         /* HS_RESP_HEADERS: HTTP_CACHE_POLICY_TYPE of pCachePolicy */
+    uint32_t cache_seconds;        /* its SecondsToLive */
 };
 
 /* A chunk of HttpDataChunkFromFileHandle that the engine sends straight
@@ -412,6 +435,27 @@ struct hs_wire_file
     struct hs_str path;            /* the file's Unix path (UTF-8, NUL-terminated) */
 };
 
+/* Chunks of HttpDataChunkFromFragmentCache(Ex): the engine inserts the
+ * cached bytes.  A fragment goes after body_pos bytes of body.body and
+ * after files_before file chunks (which orders it among file chunks at the
+ * same position).  The table is a struct hs_wire_frags followed by count
+ * struct hs_wire_frag. */
+#define HS_WIRE_MAX_FRAGS 1024
+struct hs_wire_frags
+{
+    uint32_t count;
+    uint32_t reserved;
+};
+struct hs_wire_frag
+{
+    uint64_t body_pos;             /* memory body bytes that come before it */
+    uint64_t offset;               /* first byte of the fragment */
+    uint64_t length;               /* bytes, or HS_CACHE_TO_EOF */
+    uint32_t files_before;         /* file chunks that come before it */
+    uint32_t reserved;
+    struct hs_str name;            /* the fragment's URL (UTF-8, NUL-terminated) */
+};
+
 /* ------------------------------------------------------------------------ */
 /* Shared memory of one request queue                                        */
 /* ------------------------------------------------------------------------ */
@@ -423,7 +467,7 @@ struct hs_wire_file
  * that scribbles over the segment can only hurt its own queue.
  */
 #define HS_SHM_MAGIC   0x4d485348u   /* "HSHM" */
-#define HS_SHM_VERSION 2
+#define HS_SHM_VERSION 3
 
 struct hs_shm_header
 {

@@ -11,6 +11,7 @@
 #include <http.h>
 
 #include "httpapi_private.h"
+#include "httpapi_ext.h"
 #include "filechunk.h"
 
 #define KNOWN_SEND_FLAGS (HTTP_SEND_RESPONSE_FLAG_DISCONNECT | HTTP_SEND_RESPONSE_FLAG_MORE_DATA | \
@@ -198,11 +199,105 @@ static ULONG add_file_chunk(struct blob *b, const HTTP_DATA_CHUNK *chunk, struct
     return ret;
 }
 
-/* The entity body: memory chunks copied, file chunks copied or named. */
+/* Fragment chunks the engine inserts from its cache, in body order. */
+struct frag_refs
+{
+    struct hs_wire_frag *items;
+    char **names;                    /* UTF-8, NUL-terminated */
+    UINT count, cap;
+};
+
+static void frag_refs_free(struct frag_refs *g)
+{
+    UINT i;
+    for (i = 0; i < g->count; i++) HeapFree(GetProcessHeap(), 0, g->names[i]);
+    HeapFree(GetProcessHeap(), 0, g->items);
+    HeapFree(GetProcessHeap(), 0, g->names);
+}
+
+/* HttpDataChunkFromFragmentCache(Ex): the fragment's name and range, and
+ * where it goes among the memory and file chunks. */
+static ULONG add_frag_chunk(struct frag_refs *g, const HTTP_DATA_CHUNK *chunk, ULONGLONG body_pos, UINT files_before)
+{
+    ULONGLONG offset = 0, length = HS_CACHE_TO_EOF;
+    const WCHAR *name;
+    int wlen, n;
+    char *utf8;
+
+    if (chunk->DataChunkType == HttpDataChunkFromFragmentCache)
+    {
+        name = chunk->FromFragmentCache.pFragmentName;
+        wlen = chunk->FromFragmentCache.FragmentNameLength / sizeof(WCHAR);
+    }
+    else
+    {
+        const HTTP_DATA_CHUNK_FRAGMENT_CACHE_EX *ex = (const HTTP_DATA_CHUNK_FRAGMENT_CACHE_EX *)chunk;
+        name = ex->pFragmentName;
+        wlen = name ? lstrlenW(name) : 0;
+        offset = ex->ByteRange.StartingOffset.QuadPart;
+        length = ex->ByteRange.Length.QuadPart;
+    }
+    if (!name || wlen <= 0 || g->count >= HS_WIRE_MAX_FRAGS) return ERROR_INVALID_PARAMETER;
+    if (g->count == g->cap)
+    {
+        UINT cap = g->cap ? g->cap * 2 : 4;
+        void *items = g->items ? HeapReAlloc(GetProcessHeap(), 0, g->items, cap * sizeof(*g->items))
+                               : HeapAlloc(GetProcessHeap(), 0, cap * sizeof(*g->items));
+        void *names;
+        if (!items) return ERROR_NOT_ENOUGH_MEMORY;
+        g->items = items;
+        names = g->names ? HeapReAlloc(GetProcessHeap(), 0, g->names, cap * sizeof(*g->names))
+                         : HeapAlloc(GetProcessHeap(), 0, cap * sizeof(*g->names));
+        if (!names) return ERROR_NOT_ENOUGH_MEMORY;
+        g->names = names;
+        g->cap = cap;
+    }
+    n = WideCharToMultiByte(CP_UTF8, 0, name, wlen, NULL, 0, NULL, NULL);
+    if (n <= 0 || !(utf8 = HeapAlloc(GetProcessHeap(), 0, n + 1))) return ERROR_NOT_ENOUGH_MEMORY;
+    WideCharToMultiByte(CP_UTF8, 0, name, wlen, utf8, n, NULL, NULL);
+    utf8[n] = 0;
+    memset(&g->items[g->count], 0, sizeof(g->items[g->count]));
+    g->items[g->count].body_pos = body_pos;
+    g->items[g->count].offset = offset;
+    g->items[g->count].length = length;
+    g->items[g->count].files_before = files_before;
+    g->names[g->count++] = utf8;
+    return NO_ERROR;
+}
+
+/* Appends the fragment chunk table (8-aligned) and the names it holds. */
+static ULONG add_frag_table(struct blob *b, struct hs_wire_response *w, const struct frag_refs *g)
+{
+    struct hs_wire_frags head = { g->count, 0 };
+    SIZE_T items;
+    UINT i;
+
+    if (!g->count) return NO_ERROR;
+    while (b->len & 7) blob_add(b, "", 1, NULL);
+    w->frag_off = (uint32_t)b->len;
+    blob_add(b, &head, sizeof(head), NULL);
+    items = b->len;
+    if (!blob_reserve(b, (SIZE_T)g->count * sizeof(*g->items))) return ERROR_NOT_ENOUGH_MEMORY;
+    b->len += (SIZE_T)g->count * sizeof(*g->items);
+    for (i = 0; i < g->count; i++)
+    {
+        struct hs_wire_frag item = g->items[i];
+        SIZE_T len = strlen(g->names[i]);
+        blob_add(b, g->names[i], len + 1, &item.name);
+        item.name.len = (uint32_t)len;
+        if (b->failed) return ERROR_NOT_ENOUGH_MEMORY;
+        memcpy(b->data + items + i * sizeof(item), &item, sizeof(item));
+    }
+    return NO_ERROR;
+}
+
+/* The entity body: memory chunks copied, file chunks copied or named,
+ * fragment chunks named. */
 static ULONG add_chunks(struct blob *b, struct hs_wire_response *w, USHORT count, const HTTP_DATA_CHUNK *chunks,
                         ULONGLONG *total)
 {
     struct file_refs files = { 0 };
+    struct frag_refs frags = { 0 };
     USHORT i;
     ULONG ret = NO_ERROR;
 
@@ -219,8 +314,12 @@ static ULONG add_chunks(struct blob *b, struct hs_wire_response *w, USHORT count
         case HttpDataChunkFromFileHandle:
             ret = add_file_chunk(b, &chunks[i], &files, w->body.off);
             break;
+        case HttpDataChunkFromFragmentCache:
+        case HttpDataChunkFromFragmentCacheEx:
+            ret = add_frag_chunk(&frags, &chunks[i], b->len - w->body.off, files.count);
+            break;
         default:
-            /* the fragment cache and trailers come with their own issues */
+            /* trailers come with their own issue */
             WARN("data chunk type %u is not supported yet\n", chunks[i].DataChunkType);
             ret = ERROR_INVALID_PARAMETER;
         }
@@ -228,8 +327,10 @@ static ULONG add_chunks(struct blob *b, struct hs_wire_response *w, USHORT count
     w->body.len = (uint32_t)(b->len - w->body.off);
     if (!ret && b->failed) ret = ERROR_NOT_ENOUGH_MEMORY;
     if (!ret) ret = add_file_table(b, w, &files);
+    if (!ret) ret = add_frag_table(b, w, &frags);
     *total = w->body.len + files.bytes;
     file_refs_free(&files);
+    frag_refs_free(&frags);
     return ret;
 }
 
@@ -278,7 +379,7 @@ static ULONG send_blob(HANDLE handle, struct hs_wire_response *w, struct blob *b
                        ULONG *sent, OVERLAPPED *ovl)
 {
     struct queue *q = queue_get(handle);
-    ULONG ret, body = total > 0xffffffffu ? 0xffffffffu : (ULONG)total;
+    ULONG ret, body = total > 0xffffffffu ? 0xffffffffu : (ULONG)total, counted = 0;
     BOOL done = FALSE;
 
     if (!q) return ERROR_INVALID_HANDLE;
@@ -294,7 +395,8 @@ static ULONG send_blob(HANDLE handle, struct hs_wire_response *w, struct blob *b
         queue_put(q);
         return ret;
     }
-    if (q->shm && queue_can_complete_inline(q, ovl))
+    /* the engine alone knows the size of fragments, and whether they are cached */
+    if (q->shm && !w->frag_off && queue_can_complete_inline(q, ovl))
     {
         fastpath_send(q, (const struct hs_wire_response *)b->data, &done);
         if (done)
@@ -306,13 +408,13 @@ static ULONG send_blob(HANDLE handle, struct hs_wire_response *w, struct blob *b
         }
     }
     queue_put(q);
-    ret = queue_ioctl(handle, HS_IOCTL_SEND, b->data, (DWORD)b->len, NULL, 0, NULL, ovl);
+    ret = queue_ioctl(handle, HS_IOCTL_SEND, b->data, (DWORD)b->len, NULL, 0, &counted, ovl);
     if (ret && ret != ERROR_IO_PENDING && (q = queue_get(handle)))
     {
         fastpath_abort_send(q, w->request_id);   /* the engine never saw it */
         queue_put(q);
     }
-    if (!ovl && !ret && sent) *sent = body;
+    if (!ovl && !ret && sent) *sent = w->frag_off ? counted : body;
     return ret;
 }
 
@@ -344,11 +446,16 @@ ULONG WINAPI HttpSendHttpResponse(HANDLE handle, HTTP_REQUEST_ID id, ULONG flags
     if (response->StatusCode > 999 || (response->ReasonLength && !response->pReason)) return ERROR_INVALID_PARAMETER;
     if ((flags & 0x40 /* OPAQUE */) && response->StatusCode != 101) return ERROR_INVALID_PARAMETER;
     if (!value_ok(response->pReason, response->ReasonLength)) return ERROR_INVALID_PARAMETER;
+    if (cache_policy && (ULONG)cache_policy->Policy >= HttpCachePolicyMaximum) return ERROR_INVALID_PARAMETER;
     if (!id) return ERROR_CONNECTION_INVALID;
-    if (cache_policy && cache_policy->Policy != HttpCachePolicyNocache)
-        TRACE("response cache policy %u not applied yet\n", cache_policy->Policy);
 
     if ((ret = begin_blob(&b, &w, HS_RESP_HEADERS, id, flags))) return ret;
+    if (cache_policy)
+    {
+        /* the engine keeps the response if it meets the cache's conditions */
+        w.cache_policy = cache_policy->Policy;
+        w.cache_seconds = cache_policy->SecondsToLive;
+    }
     w.status = response->StatusCode;
     w.version_major = (uint8_t)response->Version.MajorVersion;
     w.version_minor = (uint8_t)response->Version.MinorVersion;

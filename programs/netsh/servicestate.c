@@ -1,6 +1,7 @@
 /*
- * show servicestate: asks the service for a snapshot of its live request
- * queues and registrations and prints it in Windows' layout.
+ * show servicestate and show cachestate: ask the service for a snapshot of
+ * its live request queues, registrations and cached responses and print
+ * it in Windows' layout.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +11,15 @@
 #include "netsh.h"
 #include "httpsys_proto.h"
 
-static char *fetch_state(DWORD *err)
+/* A handle on the service's device that is no request queue. */
+static HANDLE open_service(DWORD *err)
 {
     static const WCHAR device[] = HS_DEVICE_NAME;
     UNICODE_STRING name;
     OBJECT_ATTRIBUTES attr;
     IO_STATUS_BLOCK io;
-    OVERLAPPED ov;
-    HANDLE h;
-    DWORD size = 65536, got = 0;
-    char *buf = NULL;
     NTSTATUS status;
+    HANDLE h;
 
     RtlInitUnicodeString(&name, device);
     InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE, NULL, NULL);
@@ -31,6 +30,17 @@ static char *fetch_state(DWORD *err)
         *err = RtlNtStatusToDosError(status);
         return NULL;
     }
+    return h;
+}
+
+static char *fetch_state(DWORD *err)
+{
+    OVERLAPPED ov;
+    HANDLE h;
+    DWORD size = 65536, got = 0;
+    char *buf = NULL;
+
+    if (!(h = open_service(err))) return NULL;
     for (;;)
     {
         memset(&ov, 0, sizeof(ov));
@@ -189,3 +199,147 @@ int servicestate_show(const struct command *cmd, int argc, WCHAR **argv)
     return NETSH_OK;
 }
 
+
+/* "K <queue> <policy> <seconds> <status> <hits> <head bytes> <body bytes> <age s> <url>" */
+struct cached_response
+{
+    unsigned long long queue, hits, age;
+    unsigned policy, seconds, status;
+    size_t head, body;
+    WCHAR url[1024];
+};
+
+static int parse_cached(const char *line, struct cached_response *c)
+{
+    const char *end;
+    int off = 0, len;
+
+    if (sscanf(line, "K %llu %u %u %u %llu %zu %zu %llu %n", &c->queue, &c->policy, &c->seconds, &c->status,
+               &c->hits, &c->head, &c->body, &c->age, &off) < 8 || !off)
+        return 0;
+    end = strchr(line + off, '\n');
+    len = end ? (int)(end - line - off) : (int)strlen(line + off);
+    len = MultiByteToWideChar(CP_UTF8, 0, line + off, len, c->url, ARRAY_SIZE(c->url) - 1);
+    c->url[len < 0 ? 0 : len] = 0;
+    return 1;
+}
+
+static void print_cached(const struct cached_response *c)
+{
+    ULARGE_INTEGER t;
+    FILETIME ft;
+    SYSTEMTIME utc, local;
+
+    GetSystemTimeAsFileTime(&ft);
+    t.LowPart = ft.dwLowDateTime;
+    t.HighPart = ft.dwHighDateTime;
+    t.QuadPart -= c->age * 10000000ull;
+    ft.dwLowDateTime = t.LowPart;
+    ft.dwHighDateTime = t.HighPart;
+    FileTimeToSystemTime(&ft, &utc);
+    if (!SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) local = utc;
+    out(L"    URL: %ls\n", c->url);
+    out(L"        Status code: %u\n", c->status);
+    out(L"        HTTP verb: GET\n");
+    if (c->policy == HttpCachePolicyTimeToLive)
+    {
+        out(L"        Cache policy type: Time to live\n");
+        out(L"        Time to live (secs): %u\n", c->seconds);
+    }
+    else out(L"        Cache policy type: User invalidates\n");
+    out(L"        Creation time: %u.%u.%u:%u.%u.%u:%u\n", local.wYear, local.wMonth, local.wDay, local.wHour,
+        local.wMinute, local.wSecond, local.wMilliseconds);
+    out(L"        Request queue name: \n");
+    out(L"        Headers length: %zu\n", c->head);
+    out(L"        Content length: %zu\n", c->body);
+    out(L"        Hit count: %llu\n", c->hits);
+    out(L"        Force disconnect after serving: FALSE\n");
+}
+
+int cachestate_show(const struct command *cmd, int argc, WCHAR **argv)
+{
+    static const struct tag_def defs[] = { { L"url", TAG_POSITIONAL } };
+    const WCHAR *values[1];
+    struct cached_response *c;
+    const char *line;
+    char *state;
+    DWORD err;
+    int rc, shown = 0;
+
+    if (!get_args(cmd, argc, argv, defs, 1, values, &rc)) return rc;
+    if (!(state = fetch_state(&err)))
+    {
+        WCHAR msg[512];
+        FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0, msg, 512, NULL);
+        out(L"Failed to query the HTTP service state, Error: %lu\n%ls\n", err, msg);
+        return NETSH_FAILED;
+    }
+    if (!(c = malloc(sizeof(*c))))
+    {
+        free(state);
+        return NETSH_FAILED;
+    }
+    for (line = state; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
+    {
+        /* url= names one resource, or a prefix of some */
+        if (!parse_cached(line, c) || (values[0] && _wcsnicmp(c->url, values[0], wcslen(values[0])))) continue;
+        if (!shown++) out(L"\nSnapshot of response cache:\n--------------------------- \n\n");
+        print_cached(c);
+        out(L"\n");
+    }
+    if (!shown)
+    {
+        if (values[0]) out(L"\nThere were no cache entries corresponding to the provided URL\n\n");
+        else out(L"\nSnapshot of response cache:\n--------------------------- \n\n");
+    }
+    free(c);
+    free(state);
+    return NETSH_OK;
+}
+
+int cache_delete(const struct command *cmd, int argc, WCHAR **argv)
+{
+    static const struct tag_def defs[] = { { L"url", TAG_POSITIONAL }, { L"recursive", TAG_POSITIONAL } };
+    struct hs_cache_params params;
+    const WCHAR *values[2];
+    char *in = NULL;
+    OVERLAPPED ov;
+    DWORD err = 0, got, len = 0;
+    HANDLE h;
+    int rc, recursive = 0;
+
+    if (!get_args(cmd, argc, argv, defs, 2, values, &rc)) return rc;
+    if (values[1] && (recursive = parse_choice(values[1], L"yes", L"no")) < 0)
+    {
+        msg_bad_parameter();
+        return NETSH_FAILED;
+    }
+    memset(&params, 0, sizeof(params));
+    params.flags = recursive ? HTTP_FLUSH_RESPONSE_FLAG_RECURSIVE : 0;
+    if (values[0]) len = WideCharToMultiByte(CP_UTF8, 0, values[0], -1, NULL, 0, NULL, NULL);
+    params.name_len = len ? len - 1 : 0;
+    if (!(in = malloc(sizeof(params) + len + 1))) return NETSH_FAILED;
+    memcpy(in, &params, sizeof(params));
+    if (len) WideCharToMultiByte(CP_UTF8, 0, values[0], -1, in + sizeof(params), len, NULL, NULL);
+    /* every queue's cached responses (and fragments) under the URL: all of them without one */
+    if ((h = open_service(&err)))
+    {
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+        if (DeviceIoControl(h, HS_IOCTL_CACHE_FLUSH, in, sizeof(params) + params.name_len, NULL, 0, &got, &ov) ||
+            (GetLastError() == ERROR_IO_PENDING && GetOverlappedResult(h, &ov, &got, TRUE)))
+            err = 0;
+        else
+            err = GetLastError();
+        CloseHandle(ov.hEvent);
+        CloseHandle(h);
+    }
+    free(in);
+    if (err)
+    {
+        msg_api_error(L"Cache entries deletion failed", err);
+        return NETSH_FAILED;
+    }
+    msg_success(L"Cache entries successfully deleted");
+    return NETSH_OK;
+}

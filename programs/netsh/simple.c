@@ -303,35 +303,7 @@ int setting_show(const struct command *cmd, int argc, WCHAR **argv)
 }
 
 /* ---- the response cache and the log buffer ------------------------------------ */
-
-/* The kernel response cache is not implemented yet: it is always empty. */
-int cachestate_show(const struct command *cmd, int argc, WCHAR **argv)
-{
-    static const struct tag_def defs[] = { { L"url", TAG_POSITIONAL } };
-    const WCHAR *values[1];
-    int rc;
-
-    if (!get_args(cmd, argc, argv, defs, 1, values, &rc)) return rc;
-    if (values[0]) out(L"\nThere were no cache entries corresponding to the provided URL\n\n");
-    else out(L"\nSnapshot of response cache:\n--------------------------- \n\n");
-    return NETSH_OK;
-}
-
-int cache_delete(const struct command *cmd, int argc, WCHAR **argv)
-{
-    static const struct tag_def defs[] = { { L"url", TAG_POSITIONAL }, { L"recursive", TAG_POSITIONAL } };
-    const WCHAR *values[2];
-    int rc;
-
-    if (!get_args(cmd, argc, argv, defs, 2, values, &rc)) return rc;
-    if (values[1] && parse_choice(values[1], L"yes", L"no") < 0)
-    {
-        msg_bad_parameter();
-        return NETSH_FAILED;
-    }
-    msg_success(L"Cache entries successfully deleted");
-    return NETSH_OK;
-}
+/* (show cachestate and delete cache are in servicestate.c: they talk to the service) */
 
 int logbuffer_flush(const struct command *cmd, int argc, WCHAR **argv)
 {

@@ -16,7 +16,7 @@ from checks import check, report  # noqa: E402
 from enginectl import (Engine, Image, status_of, free_port, connects, wire_response, IOCTL_QUEUE_INFO,
                        IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION,
                        IOCTL_WAIT_DISCONNECT, IOCTL_CANCEL_REQUEST, IOCTL_QUEUE_NAME, IOCTL_DEMAND_START,
-                       IOCTL_RECEIVE_REQUEST)
+                       IOCTL_RECEIVE_REQUEST, IOCTL_CACHE_ADD, IOCTL_CACHE_READ, IOCTL_CACHE_FLUSH, cache_params)
 
 BASE = 0x7f0000000000
 
@@ -905,6 +905,158 @@ def test_named_queues(binary, workdir):
     st, _, _ = eng.wait(op) or (None, 0, b"")
     check(st == status_of(995), "closing the controller's handle ends its wait: ERROR_OPERATION_ABORTED (%r)" % st)
     eng.close(2)
+
+
+def cache_lines(eng):
+    st, n, data = eng.call(1, IOCTL_SERVICE_STATE, b"", 1 << 20)
+    return [line.split() for line in data[:n].decode().splitlines() if line.startswith("K ")]
+
+
+def test_cache(binary, workdir):
+    """The kernel cache: fragments, fragment chunks, the response cache and its registry values."""
+    rundir = os.path.join(workdir, "cache")
+    eng, port = serving_engine(binary, rundir, ["UriMaxUriBytes:dword=4096"])
+    frag = "http://+:%d/frag" % port
+
+    def get(path, extra=b""):
+        return http(port, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + extra + b"\r\n")
+
+    def request(path, extra=b""):
+        c = get(path, extra)
+        st, _, img = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+        return c, Image(img, BASE).request_id if st == 0 else 0
+
+    st, _, _ = eng.call(1, IOCTL_CACHE_ADD, cache_params(frag, 1, data=b"FRAGMENT"))
+    check(st == 0, "a fragment is added (%r)" % st)
+    st, n, data = eng.call(1, IOCTL_CACHE_READ, cache_params(frag), 64)
+    check(st == 0 and data[:n] == b"FRAGMENT", "and read back (%r %r)" % (st, data))
+    st, n, data = eng.call(1, IOCTL_CACHE_READ, cache_params(frag), 3)
+    check(st == status_of(234) and n == 8, "a small buffer: ERROR_MORE_DATA with the size (%r %r)" % (st, n))
+    st, n, data = eng.call(1, IOCTL_CACHE_READ, cache_params(frag, flags=1, offset=2, length=3), 64)
+    check(st == 0 and data[:n] == b"AGM", "a range (%r %r)" % (st, data[:n]))
+    st, _, _ = eng.call(1, IOCTL_CACHE_READ, cache_params("http://+:%d/none" % port), 64)
+    check(st == status_of(3), "a missing fragment: ERROR_PATH_NOT_FOUND (%#x)" % (st or 0))
+    st, _, _ = eng.call(1, IOCTL_CACHE_ADD, cache_params("http://+:%d/frag" % (port + 1), 1, data=b"x"))
+    check(st == status_of(87), "a name under no registration: ERROR_INVALID_PARAMETER")
+    st, _, _ = eng.call(1, IOCTL_CACHE_ADD, cache_params(frag, 3, data=b"x"))
+    check(st == status_of(87), "a bad policy: ERROR_INVALID_PARAMETER")
+    st, _, _ = eng.call(1, IOCTL_CACHE_ADD, struct.pack("<IIIIQQ", 1, 0, 0, 1000, 0, 0) + b"http://")
+    check(st == status_of(87), "a name longer than the input: ERROR_INVALID_PARAMETER")
+    st, _, _ = eng.call(1, IOCTL_CACHE_FLUSH, cache_params(frag, flags=4))
+    check(st == status_of(87), "a flush with an unknown flag: ERROR_INVALID_PARAMETER")
+
+    # fragment chunks: the engine inserts the bytes, in their places
+    c, rid = request(b"/page")
+    r = wire_response(rid, body=b"<>", frags=[(1, 0, 0xffffffffffffffff, 0, frag), (2, 4, 4, 0, frag)])
+    st, info, _ = eng.call(1, IOCTL_SEND, r)
+    check(st == 0 and info == 2 + 8 + 4, "a send with fragment chunks counts their bytes (%r %r)" % (st, info))
+    status, headers, body = read_response(c)
+    check(body == b"<FRAGMENT>MENT" and headers.get("content-length") == "14", "the body has them (%r)" % body)
+    c, rid = request(b"/page")
+    for bad, what in ((wire_response(rid, body=b"ab", frags=[(3, 0, 1, 0, frag)]), "past the memory body"),
+                      (wire_response(rid, body=b"ab", frags=[(0, 0, 1, 1, frag)]), "after a file chunk there is not"),
+                      (wire_response(rid, body=b"ab", frags=[(0, 0, 100, 0, frag)]), "a range past the fragment"),
+                      (wire_response(rid, body=b"ab", frags=[(0, 0, 1, 0, "bad name")]), "a name that is no URL")):
+        st, _, _ = eng.call(1, IOCTL_SEND, bad)
+        check(st == status_of(87), "a fragment chunk %s: ERROR_INVALID_PARAMETER (%#x)" % (what, st or 0))
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, body=b"ab", frags=[(0, 0, 1, 0, frag + "x")]))
+    check(st == status_of(3), "a fragment not cached: ERROR_PATH_NOT_FOUND (%#x)" % (st or 0))
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"ok"))
+    read_response(c)
+
+    # the response cache: the second GET never reaches the queue
+    c, rid = request(b"/cached")
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, body=b"kept", cache=(1, 0),
+                                                     known={19: b"Sun, 06 Nov 1994 08:49:37 GMT"}))
+    check(st == 0 and read_response(c)[2] == b"kept", "a response with a policy goes out")
+    status, headers, body = read_response(get(b"/cached"))
+    check(status == 200 and body == b"kept" and "date" in headers, "the cache answers the next GET (%r %r)" % (status, body))
+    lines = cache_lines(eng)
+    check(len(lines) == 1 and lines[0][1] == "1" and lines[0][-1].endswith("/cached"),
+          "the service state lists it (%r)" % lines)
+    check(len(lines) == 1 and lines[0][5] == "1", "with one hit (%r)" % lines)
+    # a client that pipelines cached GETs and reads nothing: the engine holds little of the answers
+    c, rid = request(b"/kb")
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"k" * 3000, cache=(1, 0)))
+    status, headers, body = read_response(c)
+    c.close()
+    s2 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s2.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s2.connect(("127.0.0.1", port))
+    s2.sendall(b"GET /kb HTTP/1.1\r\nHost: x\r\n\r\n" * 2000)
+    time.sleep(1)
+    held = [v[2] for v in conn_lines(eng).values()]
+    check(held and max(held) <= (2 << 20), "unsent answers stay under 2 MiB (%r)" % held)
+    s2.settimeout(10)
+    data = b""
+    try:
+        while data.count(b"HTTP/1.1 200") < 2000 or not data.endswith(b"k" * 3000):
+            chunk = s2.recv(1 << 20)
+            if not chunk:
+                break
+            data += chunk
+    except socket.timeout:
+        pass
+    check(data.count(b"HTTP/1.1 200") == 2000 and data.count(b"k" * 3000) == 2000,
+          "all 2000 pipelined answers arrive (%d)" % data.count(b"HTTP/1.1 200"))
+    s2.close()
+    # UriMaxUriBytes=4096: a bigger response is sent, not kept
+    c, rid = request(b"/big")
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"b" * 5000, cache=(1, 0)))
+    check(len(read_response(c)[2]) == 5000, "a 5000-byte response goes out")
+    c = get(b"/big")
+    op = receive_image(eng, 1)
+    st, _, img = eng.wait(op) or (None, 0, b"")
+    check(st == 0, "a response above UriMaxUriBytes is not cached: the queue gets the next request")
+    eng.call(1, IOCTL_SEND, wire_response(Image(img, BASE).request_id if st == 0 else 0, body=b"x"))
+    c.close()
+    # netsh http delete cache: a handle that is no queue flushes every queue's entries
+    eng.open(2)
+    st, _, _ = eng.call(2, IOCTL_CACHE_FLUSH, cache_params("http://+:%d/elsewhere/" % port, flags=1))
+    check(st == 0 and len(cache_lines(eng)) == 2, "a flush elsewhere leaves the entries (%r)" % st)
+    st, _, _ = eng.call(2, IOCTL_CACHE_FLUSH, cache_params("bad"))
+    check(st == status_of(87), "a flush of no URL: ERROR_INVALID_PARAMETER")
+    st, _, _ = eng.call(2, IOCTL_CACHE_FLUSH, struct.pack("<IIIIQQ", 0, 0, 0, 0, 0, 0))
+    check(st == 0 and cache_lines(eng) == [], "a flush without a name empties the cache (%r)" % st)
+    c, rid = request(b"/cached")
+    check(rid != 0, "the application gets the request again")
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"kept", cache=(1, 0)))
+    read_response(c)
+    eng.close(2)
+    st, _, _ = eng.call(1, IOCTL_CACHE_ADD, cache_params(frag, 1, data=b"FRAGMENT"))
+    check(st == 0 and len(cache_lines(eng)) == 1, "cached again, and the fragment")
+    # removing a URL takes its entries: neither the response nor the fragment stays
+    eng.add_url(1, "http://+:%d/other/" % port)
+    eng.remove_url(1, "http://+:%d/other/" % port)
+    check(cache_lines(eng) == [], "removing a URL of the queue empties its cache")
+    st, _, _ = eng.call(1, IOCTL_CACHE_READ, cache_params(frag), 64)
+    check(st == status_of(3), "its fragments too")
+    eng.shutdown()
+
+    # UriEnableCache=0: nothing is kept
+    eng, port = serving_engine(binary, rundir, ["UriEnableCache:dword=0"])
+    st, _, _ = eng.call(1, IOCTL_CACHE_ADD, cache_params("http://+:%d/frag" % port, 1, data=b"x"))
+    check(st == status_of(50), "UriEnableCache=0: a fragment is ERROR_NOT_SUPPORTED (%#x)" % (st or 0))
+    c = get(b"/cached")
+    st, _, img = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    eng.call(1, IOCTL_SEND, wire_response(Image(img, BASE).request_id if st == 0 else 0, body=b"kept", cache=(1, 0)))
+    read_response(c)
+    check(cache_lines(eng) == [], "UriEnableCache=0: no response is kept")
+    eng.shutdown()
+
+    # UriScavengerPeriod: entries nobody used for a period go
+    eng, port = serving_engine(binary, rundir, ["UriScavengerPeriod:dword=10"])
+    frag = "http://+:%d/frag" % port
+    eng.call(1, IOCTL_CACHE_ADD, cache_params(frag, 1, data=b"x"))
+    eng.call(1, IOCTL_CACHE_ADD, cache_params(frag + "2", 1, data=b"y"))
+    time.sleep(6)
+    st, _, _ = eng.call(1, IOCTL_CACHE_READ, cache_params(frag + "2"), 64)
+    check(st == 0, "a fragment within the scavenger period")
+    time.sleep(5)
+    st, _, _ = eng.call(1, IOCTL_CACHE_READ, cache_params(frag), 64)
+    check(st == status_of(3), "a fragment unused for UriScavengerPeriod is gone (%#x)" % (st or 0))
+    st, _, _ = eng.call(1, IOCTL_CACHE_READ, cache_params(frag + "2"), 64)
+    check(st == 0, "one used within the period stays (%#x)" % (st or 0))
     eng.shutdown()
 
 
@@ -914,7 +1066,7 @@ def main():
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
-                 test_opaque, test_named_queues, test_ranges):
+                 test_opaque, test_named_queues, test_ranges, test_cache):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

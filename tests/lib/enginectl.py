@@ -12,7 +12,7 @@ import time
 
 HDR = struct.Struct("<IHHQQ")          # length, type, reserved, op, file
 AUTH_MAGIC = 0x53485448
-PROTO_VERSION = 3
+PROTO_VERSION = 4
 MSG_AUTH, MSG_WELCOME, MSG_OPEN, MSG_CLOSE, MSG_IOCTL, MSG_CANCEL, MSG_COMPLETE, MSG_SHUTDOWN, MSG_BYE = range(1, 10)
 
 
@@ -33,6 +33,9 @@ IOCTL_WAIT_DISCONNECT = ctl_code(0x90d)
 IOCTL_CANCEL_REQUEST = ctl_code(0x90e)
 IOCTL_QUEUE_NAME = ctl_code(0x910)
 IOCTL_DEMAND_START = ctl_code(0x911)
+IOCTL_CACHE_ADD = ctl_code(0x920)
+IOCTL_CACHE_READ = ctl_code(0x921)
+IOCTL_CACHE_FLUSH = ctl_code(0x922)
 MSG_CONFIG = 10
 MSG_CERT_REQUEST, MSG_CERT_REPLY = 11, 12
 MSG_CHAIN_REQUEST, MSG_CHAIN_REPLY = 13, 14
@@ -273,9 +276,18 @@ class Engine:
             self.proc.wait()
 
 
-def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known=None, unknown=(), kind=1, files=()):
+def cache_params(name, policy=0, seconds=0, flags=0, offset=0, length=0, data=b""):
+    """The input of the cache IOCTLs: hs_cache_params, the name, data."""
+    raw = name.encode()
+    return struct.pack("<IIIIQQ", policy, seconds, flags, len(raw), offset, length) + raw + data
+
+
+def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known=None, unknown=(), kind=1, files=(),
+                  cache=(0, 0), frags=()):
     """An hs_wire_response blob, as httpapi.dll flattens HTTP_RESPONSE.  files: file chunks
-    (body_pos, offset, length, path[, file_index]) the engine sends itself."""
+    (body_pos, offset, length, path[, file_index]) the engine sends itself.  cache: the
+    response's (policy, seconds).  frags: fragment chunks (body_pos, offset, length,
+    files_before, name)."""
     fixed = struct.calcsize("<IIQIHBB" + "II" + "II" + "II" * 30 + "II" + "II" + "IIII")
     data = bytearray()
     strs = {}
@@ -314,13 +326,24 @@ def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known
             index = f[4] if len(f) > 4 else (os.stat(path).st_ino if os.path.exists(path) else 0)
             p_off, p_len = add(path.encode() + b"\0")
             struct.pack_into("<QQQQII", data, at + 40 * i, pos, offset, length, index, p_off, p_len - 1)
+    frag_off = 0
+    if frags:
+        while (fixed + len(data)) % 8:
+            data.append(0)
+        frag_off = fixed + len(data)
+        data.extend(struct.pack("<II", len(frags), 0))
+        at = len(data)
+        data.extend(b"\0" * (40 * len(frags)))
+        for i, (pos, offset, length, before, name) in enumerate(frags):
+            n_off, n_len = add(name.encode() + b"\0")
+            struct.pack_into("<QQQIIII", data, at + 40 * i, pos, offset, length, before, 0, n_off, n_len - 1)
     size = fixed + len(data)
     head = struct.pack("<IIQIHBB", size, kind, request_id, flags, status, 1, 1)
     head += struct.pack("<II", *strs["reason"]) + struct.pack("<II", present, len(unknown))
     for o, l in known_strs:
         head += struct.pack("<II", o, l)
-    head += struct.pack("<II", unknown_off, 0) + struct.pack("<II", *body_str) + \
-        struct.pack("<II", len(files), file_off) + b"\0" * 8
+    head += struct.pack("<II", unknown_off, frag_off) + struct.pack("<II", *body_str) + \
+        struct.pack("<II", len(files), file_off) + struct.pack("<II", *cache)
     assert len(head) == fixed, (len(head), fixed)
     return head + bytes(data)
 

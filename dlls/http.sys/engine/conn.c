@@ -13,6 +13,7 @@
 
 #include "conntable.h"
 #include "conn.h"
+#include "cachectl.h"
 #include "clientcert.h"
 #include "request.h"
 #include "queue.h"
@@ -27,6 +28,7 @@
 #define DRAIN_LIMIT       (1u << 20)  /* unread body discarded before giving up on a connection */
 #define LINGER_MS         2000
 #define COALESCE_LIMIT    (64u << 10) /* bytes a BUFFER_DATA send may hold back */
+#define OUT_HIGH_WATER    (1u << 20)  /* unsent bytes beyond which pipelined requests wait */
 #define DEFAULT_TIMEOUT_S 120         /* Windows' default for HeaderWait and IdleConnection */
 
 static void conn_event(struct hs_ev_handler *h, uint32_t events);
@@ -521,6 +523,21 @@ static enum hs_page page_for_cook_error(int err)
     }
 }
 
+/* The response cache had the answer to the request whose head is at the
+ * start of the input: it goes out, and the connection moves on. */
+static void answer_cached(struct hs_conn *c, const struct hp_request *hp, struct hs_buf *response, int close_after)
+{
+    hs_buf_consume(&c->in, hp->head_len);
+    hs_timer_cancel(c->eng->loop, &c->timer);
+    if (close_after)
+    {
+        c->closing = 1;
+        c->in.len = 0;
+    }
+    hs_conn_write(c, response->data, response->len);
+    hs_buf_free(response);
+}
+
 /* A request head has been parsed: route it and hand it to its queue. */
 static void start_request(struct hs_conn *c, struct hp_request *hp)
 {
@@ -531,7 +548,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     struct hs_route_result route;
     struct hs_wire_input wi;
     struct hs_wire_ssl_input ssl_info;
-    struct hs_buf wire = { 0 };
+    struct hs_buf wire = { 0 }, cached = { 0 };
     struct hs_request *req;
     struct hs_queue *q = NULL;
     struct hs_list *cur, *next;
@@ -539,7 +556,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     const char *host = head + hp->host_off;
     size_t host_len = hp->host_len, host_name_len;
     uint8_t ip[16];
-    int family, err;
+    int family, err, close_after = 0;
 
     if (!host_len)
     {
@@ -573,6 +590,14 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     }
     HS_LIST_FOR_EACH_SAFE(cur, next, &eng->queues)
         if (HS_CONTAINER(cur, struct hs_queue, link)->id == route.owner) q = HS_CONTAINER(cur, struct hs_queue, link);
+    if (q && hs_cachectl_answer(eng, q->id, hp, head, &cooked, hp->keep_alive && !c->read_eof, &cached, &close_after))
+    {
+        /* the response cache answers: the application never sees it */
+        hs_cooked_free(&cooked);
+        answer_cached(c, hp, &cached, close_after);
+        return;
+    }
+    hs_buf_free(&cached);
     if (q && hs_queue_full(q))
     {
         /* http.sys: with Basic 503 verbosity the connection is reset, else a 503 page */
@@ -694,6 +719,9 @@ again:
         }
         if (c->req) break;                 /* pipelined requests wait for this response */
         if (hs_client_cert_busy(c)) break; /* CertFlags first: pSslInfo carries it */
+        /* a client that sends and does not read must not make the engine
+         * hold its answers (the response cache writes them at once) */
+        if (c->out.len - c->out_pos > OUT_HIGH_WATER) break;
         if (!c->in.len)
         {
             if (c->read_eof && !c->out.len && hs_list_empty(&c->out_files)) hs_conn_close(c);

@@ -26,6 +26,7 @@
 #include "records.h"
 
 struct hs_control;
+struct hs_cache;
 struct hs_shmq;
 struct hs_conn;
 struct hs_queue;
@@ -162,6 +163,8 @@ struct hs_engine
     struct hs_timer heap_trim;       /* gives freed memory back after activity (engine.c) */
     struct hs_conn **conn_buckets;   /* live connections by id (conntable.c) */
     uint32_t conn_bucket_count, conn_indexed;
+    struct hs_cache *cache;          /* fragments and responses (cachectl.c); NULL until the first */
+    struct hs_timer cache_scavenger; /* UriScavengerPeriod */
 };
 
 /* engine.c */

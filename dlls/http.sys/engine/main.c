@@ -24,6 +24,7 @@
 #include "queue.h"
 #include "conn.h"
 #include "conntable.h"
+#include "cachectl.h"
 #include "log.h"
 
 #define DRIVER_WAIT_MS 30000   /* the driver must connect this soon after spawning us */
@@ -244,6 +245,7 @@ int main(int argc, char **argv)
     hs_records_free(&eng.records);
     hs_router_free(&eng.router);
     hs_conn_table_free(&eng);
+    hs_cachectl_free(&eng);
     close(eng.doorbell_fd);
     hs_evloop_free(eng.loop);
     hs_log_close();

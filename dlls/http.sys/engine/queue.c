@@ -18,6 +18,7 @@
 #include "urlprefix.h"
 #include "reqimage.h"
 #include "wire.h"
+#include "cachectl.h"
 #include "log.h"
 
 #define ERROR_FILE_NOT_FOUND      2
@@ -135,6 +136,7 @@ void hs_queue_destroy(struct hs_engine *eng, struct hs_queue *q)
     uint32_t i;
 
     hs_router_remove_owner(&eng->router, q->id);
+    hs_cachectl_forget(eng, q->id);
     hs_listener_release_unused(eng);
     hs_timer_cancel(eng->loop, &q->handover);
     hs_queue_name_release(eng, q);
@@ -347,6 +349,7 @@ static void send_now(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op
 {
     const struct hs_wire_response *r = (const struct hs_wire_response *)in;
     struct hs_request *req;
+    uint64_t sent = 0;
     uint32_t err;
 
     if (!hs_wire_response_valid(r, len))
@@ -355,10 +358,10 @@ static void send_now(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op
         return;
     }
     req = hs_queue_find_request(q, r->request_id);
-    err = req ? hs_request_send(eng, req, r, len) : ERROR_CONNECTION_INVALID;
+    err = req ? hs_request_send_counted(eng, req, r, len, &sent) : ERROR_CONNECTION_INVALID;
     /* the sender set SENDING before it called us; we are the end of that send */
     if (q->shm) hs_shmq_slot_clear_app_bits(q->shm, r->request_id, HS_SLOT_SENDING);
-    hs_engine_complete(eng, op, err, err ? 0 : hs_wire_response_body_total(r), NULL, 0);
+    hs_engine_complete(eng, op, err, err ? 0 : sent, NULL, 0);
 }
 
 static void run_deferred(struct hs_engine *eng, struct hs_queue *q)
@@ -513,6 +516,9 @@ static void ioctl_remove_url(struct hs_engine *eng, struct hs_queue *q, struct h
     if (!(err = (uint32_t)read_prefix(in, len, &p, &prefix)) &&
         !(err = (uint32_t)hs_router_remove(&eng->router, &prefix, q->id)))
     {
+        /* removing one URL drops everything the queue cached: nothing
+         * cached may outlive the registration it was made under */
+        hs_cachectl_forget(eng, q->id);
         q->url_count--;
         hs_listener_release_unused(eng);
     }
@@ -642,7 +648,8 @@ static void ioctl_service_state(struct hs_engine *eng, struct hs_op *op)
             hs_buf_adds(&out, "\n");
         }
     }
-    /* what each connection holds, for the tests (netsh reads Q and U only) */
+    hs_cachectl_describe(eng, &out);
+    /* what each connection holds, for the tests (netsh reads Q, U and K only) */
     HS_LIST_FOR_EACH_SAFE(cur, next, &eng->conns)
     {
         hs_conn_describe(HS_CONTAINER(cur, struct hs_conn, link), line, sizeof(line));
@@ -786,6 +793,7 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     if (op->code == HS_IOCTL_SERVICE_STATE) { ioctl_service_state(eng, op); return; }
     if (op->code == HS_IOCTL_SET_QUEUE) { ioctl_set_queue(eng, op, in, in_len); return; }
     if (op->code == HS_IOCTL_QUEUE_NAME) { hs_queue_name_ioctl(eng, op, in, in_len); return; }
+    if (op->code == HS_IOCTL_CACHE_FLUSH && !q) { hs_cachectl_flush_all(eng, op, in, in_len); return; }
     if (!q) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
     if (!hs_queue_file_does_io(op->file) && is_io(op->code))
     {
@@ -806,6 +814,9 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     case HS_IOCTL_CANCEL_REQUEST:  ioctl_cancel_request(eng, q, op, in, in_len); break;
     case HS_IOCTL_QUEUE_LIMITS:    ioctl_queue_limits(eng, q, op, in, in_len); break;
     case HS_IOCTL_DEMAND_START:    hs_queue_demand_ioctl(eng, q, op); break;
+    case HS_IOCTL_CACHE_ADD:
+    case HS_IOCTL_CACHE_READ:
+    case HS_IOCTL_CACHE_FLUSH:     hs_cachectl_ioctl(eng, q, op, in, in_len); break;
     default:                       hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0); break;
     }
 }

@@ -14,6 +14,7 @@
 #include "wire.h"
 #include "errpage.h"
 #include "ranges.h"
+#include "cachectl.h"
 #include "log.h"
 
 #define ERROR_HANDLE_EOF          38
@@ -179,20 +180,29 @@ static uint32_t open_files(const struct hs_wire_response *r, int *fds)
     return err;
 }
 
-/* The entity body: memory bytes with the file chunks in their places.  The
- * connection takes the file descriptors. */
-static void write_body(struct hs_conn *c, struct hs_buf *out, const struct hs_wire_response *r, const int *fds)
+/* The entity body: memory bytes with the file and fragment chunks in their
+ * places.  The connection takes the file descriptors. */
+static void write_body(struct hs_conn *c, struct hs_buf *out, const struct hs_wire_response *r, const int *fds,
+                       const struct hs_frag_piece *frags)
 {
     const uint8_t *body = (const uint8_t *)r + r->body.off;
-    uint64_t pos = 0;
+    struct hs_body_walk walk = { 0, 0 };
+    uint64_t pos = 0, at;
     uint32_t i;
+    int kind;
 
-    for (i = 0; i < r->file_count; i++)
+    while ((kind = hs_wire_body_next(r, &walk, &i, &at)))
     {
         struct hs_wire_file f;
+
+        hs_buf_add(out, body + pos, (size_t)(at - pos));
+        pos = at;
+        if (kind == HS_BODY_FRAG)
+        {
+            hs_buf_add(out, frags[i].data, (size_t)frags[i].len);
+            continue;
+        }
         memcpy(&f, (const uint8_t *)r + r->file_off + i * sizeof(f), sizeof(f));
-        hs_buf_add(out, body + pos, (size_t)(f.body_pos - pos));
-        pos = f.body_pos;
         hs_conn_write(c, out->data, out->len);
         out->len = 0;
         hs_conn_write_file(c, fds[i], f.offset, f.length);
@@ -272,16 +282,66 @@ static uint64_t boundary_seed(const struct hs_request *req)
     return seed;
 }
 
+/* The whole entity body in memory, for the response cache (files read
+ * now); -1 if a file cannot be read in full. */
+static int assemble_body(const struct hs_wire_response *r, const int *fds, const struct hs_frag_piece *frags,
+                         struct hs_buf *out)
+{
+    const uint8_t *body = (const uint8_t *)r + r->body.off;
+    struct hs_body_walk walk = { 0, 0 };
+    uint64_t pos = 0, at, done;
+    uint32_t i;
+    int kind;
+
+    while ((kind = hs_wire_body_next(r, &walk, &i, &at)))
+    {
+        struct hs_wire_file f;
+
+        hs_buf_add(out, body + pos, (size_t)(at - pos));
+        pos = at;
+        if (kind == HS_BODY_FRAG)
+        {
+            hs_buf_add(out, frags[i].data, (size_t)frags[i].len);
+            continue;
+        }
+        memcpy(&f, (const uint8_t *)r + r->file_off + i * sizeof(f), sizeof(f));
+        if (!hs_buf_reserve(out, (size_t)f.length)) return -1;
+        for (done = 0; done < f.length; )
+        {
+            ssize_t n = pread(fds[i], out->data + out->len, (size_t)(f.length - done), (off_t)(f.offset + done));
+            if (n <= 0) return -1;
+            out->len += (size_t)n;
+            done += (uint64_t)n;
+        }
+    }
+    hs_buf_add(out, body + pos, (size_t)(r->body.len - pos));
+    return out->failed ? -1 : 0;
+}
+
 uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
                          const struct hs_wire_response *r, uint32_t size)
+{
+    return hs_request_send_counted(eng, req, r, size, NULL);
+}
+
+static void close_files(int *fds, uint32_t count)
+{
+    uint32_t i;
+    for (i = 0; fds && i < count; i++) close(fds[i]);
+}
+
+uint32_t hs_request_send_counted(struct hs_engine *eng, struct hs_request *req,
+                                 const struct hs_wire_response *r, uint32_t size, uint64_t *sent)
 {
     struct hs_conn *c = req->conn;
     struct hs_resp_result res = { 0, 0, 1, 0 };
     struct hs_range_plan plan = { 0 };
-    struct hs_buf out = { 0 };
+    struct hs_buf out = { 0 }, whole = { 0 };
+    struct hs_frag_piece *frags = NULL;
     int final = !(r->flags & SEND_FLAG_MORE_DATA);
-    int *fds = NULL;
-    uint32_t i, err;
+    int *fds = NULL, cached = 0;
+    uint64_t frag_bytes = 0, total;
+    uint32_t err;
 
     (void)size;
     hs_queue_settle(req);
@@ -289,12 +349,20 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
     if (req->state != RS_DELIVERED && req->state != RS_BOUND) return ERROR_CONNECTION_INVALID;
     if (r->kind != HS_RESP_HEADERS && !req->headers_sent) return ERROR_INVALID_PARAMETER;
     if (r->kind == HS_RESP_HEADERS && req->headers_sent) return ERROR_INVALID_PARAMETER;
+    /* a fragment that is not cached fails the send before anything goes out */
+    if ((err = hs_cachectl_resolve(eng, req->queue->id, r, &frags, &frag_bytes))) return err;
+    total = hs_wire_response_body_total(r) + frag_bytes;
     if (r->file_count)
     {
-        if (!(fds = malloc(r->file_count * sizeof(*fds)))) return ERROR_NOT_ENOUGH_MEMORY;
+        if (!(fds = malloc(r->file_count * sizeof(*fds))))
+        {
+            free(frags);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
         if ((err = open_files(r, fds)))
         {
             free(fds);
+            free(frags);
             return err;
         }
     }
@@ -303,6 +371,7 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
         struct hs_resp_ctx ctx;
         char date[32];
 
+        memset(&ctx, 0, sizeof(ctx));
         current_date(date);
         ctx.is_head = req->is_head;
         ctx.http10 = req->http10;
@@ -310,22 +379,33 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
         ctx.force_close = eng->shutting_down;
         ctx.disable_server_header = eng->cfg.disable_server_header;
         ctx.date = date;
-        if (r->flags & SEND_FLAG_PROCESS_RANGES)
+        /* ranges are cut from memory and file chunks; a response with fragment
+         * chunks goes out whole */
+        if ((r->flags & SEND_FLAG_PROCESS_RANGES) && !r->frag_off)
             hs_ranges_plan((const struct hs_wire_request *)req->wire, req->wire_len, r,
                            hs_wire_response_body_total(r), boundary_seed(req), &plan);
         ctx.range = &plan;
+        ctx.fragment_bytes = frag_bytes;
         hs_response_head(&out, r, &ctx, &res);
         req->headers_sent = 1;
         req->close_after = res.close_after;
         req->response_unframed = res.unframed;
         if (!res.body_allowed) req->is_head = 1;   /* from now on, drop any body */
         if (res.opaque) hs_conn_go_opaque(c);
+        /* stored before it goes out: the request may be gone after */
+        if (!out.failed && hs_cachectl_wants(eng, req, r, out.len, total) && !assemble_body(r, fds, frags, &whole))
+        {
+            hs_cachectl_store(eng, req, r, whole.data, whole.len);
+            cached = 1;
+        }
     }
     if (out.failed)
     {
-        for (i = 0; fds && i < r->file_count; i++) close(fds[i]);
+        close_files(fds, r->file_count);
         free(fds);
+        free(frags);
         hs_buf_free(&out);
+        hs_buf_free(&whole);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
     if (r->flags & SEND_FLAG_DISCONNECT) req->close_after = 1;
@@ -335,7 +415,7 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
     req->response_bytes += out.len;
     if (req->is_head)
     {
-        for (i = 0; fds && i < r->file_count; i++) close(fds[i]);
+        close_files(fds, r->file_count);
         hs_conn_write(c, out.data, out.len);
     }
     else if (plan.status)
@@ -343,14 +423,25 @@ uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
         req->response_bytes += plan.length;
         write_ranges(c, &out, r, fds, &plan);
     }
+    else if (cached)
+    {
+        close_files(fds, r->file_count);
+        req->response_bytes += whole.len;
+        hs_buf_add(&out, whole.data, whole.len);
+        if (out.failed) hs_conn_close(c);
+        else hs_conn_write(c, out.data, out.len);
+    }
     else
     {
-        req->response_bytes += hs_wire_response_body_total(r);
-        write_body(c, &out, r, fds);
+        req->response_bytes += total;
+        write_body(c, &out, r, fds, frags);
     }
     hs_conn_coalesce(c, 0);
     free(fds);
+    free(frags);
     hs_buf_free(&out);
+    hs_buf_free(&whole);
+    if (sent) *sent = total;
     /* A write the client refused closed the connection, and that freed a
      * delivered request: req must not be touched again. */
     if (c->dead) return 0;

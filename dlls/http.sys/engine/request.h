@@ -28,6 +28,9 @@ void hs_request_delivered(struct hs_request *req);
 /* Sends one response blob; returns a Win32 error. */
 uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
                          const struct hs_wire_response *r, uint32_t size);
+/* The same; *sent: the entity body bytes it sent (fragments included). */
+uint32_t hs_request_send_counted(struct hs_engine *eng, struct hs_request *req,
+                                 const struct hs_wire_response *r, uint32_t size, uint64_t *sent);
 
 struct hs_request *hs_queue_find_request(struct hs_queue *q, uint64_t id);
 

@@ -117,7 +117,7 @@ void hs_response_head(struct hs_buf *out, const struct hs_wire_response *r,
     const struct hs_str *pairs = (const struct hs_str *)(blob(r) + r->unknown_off);
     const struct hs_range_plan *range = ctx->range && ctx->range->status ? ctx->range : NULL;
     unsigned status = range ? range->status : r->status;
-    uint64_t body_total = range ? range->length : hs_wire_response_body_total(r);
+    uint64_t body_total = range ? range->length : hs_wire_response_body_total(r) + ctx->fragment_bytes;
     int final = !(r->flags & SEND_FLAG_MORE_DATA);
     /* a ranged answer's length is the engine's, whatever the application said */
     int has_length = !range && (present(r, H_CONTENT_LENGTH) || present(r, H_TRANSFER_ENCODING));

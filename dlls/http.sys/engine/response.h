@@ -21,6 +21,7 @@ struct hs_resp_ctx
     uint32_t disable_server_header; /* Parameters\DisableServerHeader */
     const char *date;            /* IMF-fixdate */
     const struct hs_range_plan *range; /* PROCESS_RANGES: a 206 or 416 in place of the 200, else NULL */
+    uint64_t fragment_bytes;     /* body bytes the engine inserts from the fragment cache */
 };
 
 struct hs_resp_result

@@ -191,6 +191,78 @@ static int files_valid(const struct hs_wire_response *r, uint32_t size)
     return 1;
 }
 
+uint32_t hs_wire_frag_count(const struct hs_wire_response *r)
+{
+    struct hs_wire_frags t;
+
+    if (!r->frag_off) return 0;
+    memcpy(&t, (const uint8_t *)r + r->frag_off, sizeof(t));
+    return t.count;
+}
+
+void hs_wire_frag_get(const struct hs_wire_response *r, uint32_t i, struct hs_wire_frag *out)
+{
+    memcpy(out, (const uint8_t *)r + r->frag_off + sizeof(struct hs_wire_frags) + (size_t)i * sizeof(*out), sizeof(*out));
+}
+
+int hs_wire_body_next(const struct hs_wire_response *r, struct hs_body_walk *w, uint32_t *index, uint64_t *body_pos)
+{
+    uint32_t frags = hs_wire_frag_count(r);
+    struct hs_wire_frag g;
+    struct hs_wire_file f;
+
+    if (w->frag < frags)
+    {
+        hs_wire_frag_get(r, w->frag, &g);
+        if (g.files_before <= w->file || w->file >= r->file_count)
+        {
+            *index = w->frag++;
+            *body_pos = g.body_pos;
+            return HS_BODY_FRAG;
+        }
+    }
+    if (w->file >= r->file_count) return HS_BODY_END;
+    memcpy(&f, (const uint8_t *)r + r->file_off + w->file * sizeof(f), sizeof(f));
+    *index = w->file++;
+    *body_pos = f.body_pos;
+    return HS_BODY_FILE;
+}
+
+/* The fragment chunks: in the blob, each naming a fragment, and placed so
+ * that the chunks in the order hs_wire_body_next gives go forward. */
+static int frags_valid(const struct hs_wire_response *r, uint32_t size)
+{
+    const uint8_t *blob = (const uint8_t *)r;
+    struct hs_body_walk w = { 0, 0 };
+    struct hs_wire_frags t;
+    uint64_t pos = 0, at;
+    uint32_t i, index;
+
+    if (!r->frag_off) return 1;
+    if (r->frag_off & 7 || r->frag_off > size || size - r->frag_off < sizeof(t)) return 0;
+    memcpy(&t, blob + r->frag_off, sizeof(t));
+    if (!t.count || t.count > HS_WIRE_MAX_FRAGS ||
+        (uint64_t)t.count * sizeof(struct hs_wire_frag) > size - r->frag_off - sizeof(t))
+        return 0;
+    for (i = 0; i < t.count; i++)
+    {
+        struct hs_wire_frag g;
+        hs_wire_frag_get(r, i, &g);
+        if (g.files_before > r->file_count || (i && g.files_before < pos)) return 0;
+        if (!str_in(&g.name, size) || !g.name.len || g.name.off + g.name.len >= size ||
+            blob[g.name.off + g.name.len] || memchr(blob + g.name.off, 0, g.name.len))
+            return 0;
+        pos = g.files_before;
+    }
+    pos = 0;
+    while (hs_wire_body_next(r, &w, &index, &at))
+    {
+        if (at < pos || at > r->body.len) return 0;
+        pos = at;
+    }
+    return 1;
+}
+
 uint64_t hs_wire_response_body_total(const struct hs_wire_response *r)
 {
     uint64_t total = r->body.len;
@@ -225,5 +297,6 @@ int hs_wire_response_valid(const struct hs_wire_response *r, uint32_t size)
         memcpy(&s, &pairs[i], sizeof(s));   /* the array may be unaligned in a hostile blob */
         if (!str_in(&s, size)) return 0;
     }
-    return files_valid(r, size);
+    if (r->kind == HS_RESP_HEADERS && r->cache_policy > 2) return 0;   /* HttpCachePolicyTimeToLive */
+    return files_valid(r, size) && frags_valid(r, size);
 }

@@ -44,7 +44,21 @@ void hs_wire_sockaddr(const struct sockaddr *sa, uint8_t out[28]);
 /* Checks a response blob a server wrote before the engine trusts it
  * (file chunks included). */
 int hs_wire_response_valid(const struct hs_wire_response *r, uint32_t size);
-/* Memory body plus file chunks, of a valid response. */
+/* Memory body plus file chunks, of a valid response (fragment chunks are
+ * the engine's to resolve: they are not counted). */
 uint64_t hs_wire_response_body_total(const struct hs_wire_response *r);
+
+/* The fragment chunks of a valid response. */
+uint32_t hs_wire_frag_count(const struct hs_wire_response *r);
+void hs_wire_frag_get(const struct hs_wire_response *r, uint32_t i, struct hs_wire_frag *out);
+
+/* The order of a response's chunks: hs_wire_body_next gives the next file
+ * chunk (HS_BODY_FILE) or fragment chunk (HS_BODY_FRAG) with its index and
+ * the memory bytes that come before it, or HS_BODY_END. */
+#define HS_BODY_END  0
+#define HS_BODY_FILE 1
+#define HS_BODY_FRAG 2
+struct hs_body_walk { uint32_t file, frag; };
+int hs_wire_body_next(const struct hs_wire_response *r, struct hs_body_walk *w, uint32_t *index, uint64_t *body_pos);
 
 #endif
