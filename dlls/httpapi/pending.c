@@ -16,29 +16,14 @@
 ULONG WINAPI HttpAddFragmentToCache(HANDLE h, const WCHAR *prefix, HTTP_DATA_CHUNK *chunk, HTTP_CACHE_POLICY *policy, OVERLAPPED *ovl)
 { NOT_YET("HttpAddFragmentToCache"); }
 
-ULONG WINAPI HttpControlService(void *a, ULONG b, void *c, ULONG d)
-{ NOT_YET("HttpControlService"); }
-
-ULONG WINAPI HttpDelegateRequest(void *a, void *b, ULONGLONG c, ULONGLONG d, ULONG e, void *f)
-{ NOT_YET("HttpDelegateRequest"); }
-
 ULONG WINAPI HttpDelegateRequestEx(HANDLE source, HANDLE target, HTTP_REQUEST_ID id, HTTP_URL_GROUP_ID group, ULONG count, void *properties)
 { NOT_YET("HttpDelegateRequestEx"); }
-
-ULONG WINAPI HttpEvaluateRequest(void *a, void *b, void *c)
-{ NOT_YET("HttpEvaluateRequest"); }
 
 ULONG WINAPI HttpFindUrlGroupId(const WCHAR *url, HANDLE queue, HTTP_URL_GROUP_ID *id)
 { NOT_YET("HttpFindUrlGroupId"); }
 
 ULONG WINAPI HttpFlushResponseCache(HANDLE h, const WCHAR *prefix, ULONG flags, OVERLAPPED *ovl)
 { NOT_YET("HttpFlushResponseCache"); }
-
-ULONG WINAPI HttpGetCounters(void *a, ULONG b, void *c, ULONG d, void *e)
-{ NOT_YET("HttpGetCounters"); }
-
-ULONG WINAPI HttpGetExtension(HTTPAPI_VERSION version, ULONG extension, void *buffer, ULONG size)
-{ NOT_YET("HttpGetExtension"); }
 
 ULONG WINAPI HttpReadFragmentFromCache(HANDLE h, const WCHAR *prefix, HTTP_BYTE_RANGE *range, void *buffer, ULONG len,
                                        ULONG *read, OVERLAPPED *ovl)
