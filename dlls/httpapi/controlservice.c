@@ -1,16 +1,11 @@
 /*
  * HttpControlService(InputBuffer, InputLength, OutputBuffer, OutputLength,
- * BytesReturned): a private control call on the HTTP service, declared in
- * no header.
- *
- * On Windows it clears *BytesReturned and hands the two buffers unchanged
- * to http.sys as one synchronous device control on the configuration
- * channel, which HttpInitialize(HTTP_INITIALIZE_CONFIG) opens; without that
- * channel the call fails as one on a NULL handle does, ERROR_INVALID_HANDLE
- * (README, "Undocumented exports").  What http.sys does with the buffers is
- * not published, so a process that has the channel is told
- * ERROR_NOT_SUPPORTED, the HTTP API's answer for an operation it does not
- * offer.
+ * BytesReturned): a control call on the HTTP service that no header
+ * declares and no documentation describes.  It follows the documented
+ * conventions of the configuration calls: ERROR_DLL_INIT_FAILED before
+ * HttpInitialize(HTTP_INITIALIZE_CONFIG), ERROR_INVALID_PARAMETER for a
+ * missing out pointer; *BytesReturned is 0 whatever happens; and, as no
+ * control code is published, ERROR_NOT_SUPPORTED for every request.
  */
 #include <winsock2.h>
 #include <windows.h>
@@ -21,10 +16,9 @@
 ULONG WINAPI HttpControlService(void *in, ULONG in_len, void *out, ULONG out_len, ULONG *bytes)
 {
     TRACE("%p %lu %p %lu %p\n", in, in_len, out, out_len, bytes);
-    /* Windows writes through the pointer unchecked; a crash is no answer */
     if (!bytes) return ERROR_INVALID_PARAMETER;
     *bytes = 0;
-    if (!httpapi_initialized(HTTP_INITIALIZE_CONFIG)) return ERROR_INVALID_HANDLE;
-    WARN("control code unknown to this service\n");
+    if (!httpapi_initialized(HTTP_INITIALIZE_CONFIG)) return ERROR_DLL_INIT_FAILED;
+    WARN("no control code is known to this service\n");
     return ERROR_NOT_SUPPORTED;
 }

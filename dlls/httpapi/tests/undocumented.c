@@ -1,7 +1,7 @@
 /*
  * The exports no documentation describes: HttpGetExtension, HttpControlService, HttpGetCounters,
- * HttpEvaluateRequest and HttpDelegateRequest (README, "Undocumented exports", says where each
- * expectation comes from and which ones are this implementation's own choice).  They are looked
+ * HttpEvaluateRequest and HttpDelegateRequest (README, "Undocumented exports": with nothing
+ * published about them, they follow the conventions every httpapi function documents).  They are looked
  * up by name, as no header declares most of them.
  *
  * Usage: undocumented.exe PORT (the port is not used).
@@ -9,7 +9,7 @@
 #include "test.h"
 #include <http.h>
 
-#define EXTENSION_HTTP_CLIENT 2203   /* Windows: the table of http.sys's HTTP client */
+#define SOME_EXTENSION 1000   /* any number: none is documented, and none exists here */
 
 typedef ULONG (WINAPI *get_extension_fn)(HTTPAPI_VERSION, ULONG, void *, ULONG);
 typedef ULONG (WINAPI *control_service_fn)(void *, ULONG, void *, ULONG, ULONG *);
@@ -45,8 +45,8 @@ static void test_extension_uninitialized(const char *when)
     void *table = NULL;
     ULONG ret;
 
-    ret = get_extension(version2, EXTENSION_HTTP_CLIENT, &table, sizeof(table));
-    ok(ret == ERROR_DLL_INIT_FAILED, "HttpGetExtension(2203) %s: expected ERROR_DLL_INIT_FAILED (1114), got %lu\n",
+    ret = get_extension(version2, SOME_EXTENSION, &table, sizeof(table));
+    ok(ret == ERROR_DLL_INIT_FAILED, "HttpGetExtension(1000) %s: expected ERROR_DLL_INIT_FAILED (1114), got %lu\n",
        when, ret);
     ret = get_extension(none, 0, NULL, 0);
     ok(ret == ERROR_DLL_INIT_FAILED, "HttpGetExtension(0.0, 0, NULL, 0) %s: expected ERROR_DLL_INIT_FAILED (1114), "
@@ -65,14 +65,14 @@ static void test_extension_initialized(const char *when)
     ret = get_extension(version2, 1, &table, sizeof(table));
     ok(ret == ERROR_INVALID_PARAMETER, "HttpGetExtension(1) %s: expected ERROR_INVALID_PARAMETER (87), got %lu\n",
        when, ret);
-    ret = get_extension(version2, EXTENSION_HTTP_CLIENT, NULL, sizeof(table));
-    ok(ret == ERROR_INVALID_PARAMETER, "HttpGetExtension(2203, NULL buffer) %s: expected ERROR_INVALID_PARAMETER "
+    ret = get_extension(version2, SOME_EXTENSION, NULL, sizeof(table));
+    ok(ret == ERROR_INVALID_PARAMETER, "HttpGetExtension(1000, NULL buffer) %s: expected ERROR_INVALID_PARAMETER "
        "(87), got %lu\n", when, ret);
-    ret = get_extension(version2, EXTENSION_HTTP_CLIENT, &table, sizeof(table) - 1);
-    ok(ret == ERROR_INVALID_PARAMETER, "HttpGetExtension(2203, short buffer) %s: expected ERROR_INVALID_PARAMETER "
+    ret = get_extension(version2, SOME_EXTENSION, &table, sizeof(table) - 1);
+    ok(ret == ERROR_INVALID_PARAMETER, "HttpGetExtension(1000, short buffer) %s: expected ERROR_INVALID_PARAMETER "
        "(87), got %lu\n", when, ret);
-    ret = get_extension(version2, EXTENSION_HTTP_CLIENT, &table, sizeof(table) + 8);
-    ok(ret == ERROR_INVALID_PARAMETER, "HttpGetExtension(2203, long buffer) %s: expected ERROR_INVALID_PARAMETER "
+    ret = get_extension(version2, SOME_EXTENSION, &table, sizeof(table) + 8);
+    ok(ret == ERROR_INVALID_PARAMETER, "HttpGetExtension(1000, long buffer) %s: expected ERROR_INVALID_PARAMETER "
        "(87), got %lu\n", when, ret);
     /* the version is only traced: not ERROR_REVISION_MISMATCH */
     ret = get_extension(odd, 0, &table, sizeof(table));
@@ -81,19 +81,19 @@ static void test_extension_initialized(const char *when)
     ok(table == (void *)0xdeadbeef, "HttpGetExtension %s: a refused call leaves the buffer alone\n", when);
 }
 
-/* Windows hands out http.sys's HTTP client here; there is none in this service, so the number is
- * answered as an unknown one (our choice, README) and the buffer stays as it was. */
+/* An extension asked for the way a caller would (version 2.0, a pointer-sized buffer): none
+ * exists here, so the answer is ERROR_INVALID_PARAMETER and the buffer stays as it was. */
 static void test_extension_http_client(void)
 {
     void *table = (void *)0xdeadbeef;
-    ULONG ret = get_extension(version2, EXTENSION_HTTP_CLIENT, &table, sizeof(table));
+    ULONG ret = get_extension(version2, SOME_EXTENSION, &table, sizeof(table));
 
-    ok(ret == ERROR_INVALID_PARAMETER, "HttpGetExtension(2.0, 2203, pointer): expected ERROR_INVALID_PARAMETER (87) "
-       "(no HTTP client here), got %lu\n", ret);
-    ok(table == (void *)0xdeadbeef, "HttpGetExtension(2203): the buffer is left alone\n");
+    ok(ret == ERROR_INVALID_PARAMETER, "HttpGetExtension(2.0, 1000, pointer): expected ERROR_INVALID_PARAMETER (87) "
+       "(no extension here), got %lu\n", ret);
+    ok(table == (void *)0xdeadbeef, "HttpGetExtension(1000): the buffer is left alone\n");
 }
 
-/* expect: ERROR_INVALID_HANDLE without the configuration channel, ERROR_NOT_SUPPORTED with it */
+/* expect: ERROR_DLL_INIT_FAILED without HTTP_INITIALIZE_CONFIG, ERROR_NOT_SUPPORTED with it */
 static void test_control_service(ULONG expect, const char *when)
 {
     char in[16] = { 0 }, out[64];
@@ -101,12 +101,12 @@ static void test_control_service(ULONG expect, const char *when)
 
     ret = control_service(in, sizeof(in), out, sizeof(out), &bytes);
     ok(ret == expect, "HttpControlService %s: expected %s, got %lu\n", when,
-       expect == ERROR_INVALID_HANDLE ? "ERROR_INVALID_HANDLE (6)" : "ERROR_NOT_SUPPORTED (50)", ret);
+       expect == ERROR_DLL_INIT_FAILED ? "ERROR_DLL_INIT_FAILED (1114)" : "ERROR_NOT_SUPPORTED (50)", ret);
     ok(bytes == 0, "HttpControlService %s: expected *BytesReturned 0, got %lu\n", when, bytes);
     bytes = 0xdeadbeef;
     ret = control_service(NULL, 0, NULL, 0, &bytes);
     ok(ret == expect, "HttpControlService(no buffers) %s: expected %s, got %lu\n", when,
-       expect == ERROR_INVALID_HANDLE ? "ERROR_INVALID_HANDLE (6)" : "ERROR_NOT_SUPPORTED (50)", ret);
+       expect == ERROR_DLL_INIT_FAILED ? "ERROR_DLL_INIT_FAILED (1114)" : "ERROR_NOT_SUPPORTED (50)", ret);
     ok(bytes == 0, "HttpControlService(no buffers) %s: expected *BytesReturned 0, got %lu\n", when, bytes);
     ret = control_service(in, sizeof(in), out, sizeof(out), NULL);
     ok(ret == ERROR_INVALID_PARAMETER, "HttpControlService(BytesReturned NULL) %s: expected ERROR_INVALID_PARAMETER "
@@ -153,14 +153,14 @@ int main(int argc, char **argv)
         return test_report();
 
     test_extension_uninitialized("before HttpInitialize");
-    test_control_service(ERROR_INVALID_HANDLE, "before HttpInitialize");
+    test_control_service(ERROR_DLL_INIT_FAILED, "before HttpInitialize");
     test_unpublished("before HttpInitialize");
 
     if (init(HTTP_INITIALIZE_SERVER)) return test_report();
     test_extension_initialized("after HTTP_INITIALIZE_SERVER");
     test_extension_http_client();
     /* the configuration channel comes with HTTP_INITIALIZE_CONFIG only */
-    test_control_service(ERROR_INVALID_HANDLE, "after HTTP_INITIALIZE_SERVER only");
+    test_control_service(ERROR_DLL_INIT_FAILED, "after HTTP_INITIALIZE_SERVER only");
     test_unpublished("after HttpInitialize");
 
     if (init(HTTP_INITIALIZE_CONFIG)) return test_report();
@@ -171,6 +171,6 @@ int main(int argc, char **argv)
     terminate(HTTP_INITIALIZE_CONFIG);
 
     test_extension_uninitialized("after HttpTerminate");
-    test_control_service(ERROR_INVALID_HANDLE, "after HttpTerminate");
+    test_control_service(ERROR_DLL_INIT_FAILED, "after HttpTerminate");
     return test_report();
 }
