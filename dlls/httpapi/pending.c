@@ -13,24 +13,10 @@
 
 #define NOT_YET(name) do { WARN("%s is not implemented yet\n", name); return ERROR_CALL_NOT_IMPLEMENTED; } while (0)
 
-ULONG WINAPI HttpControlService(void *a, ULONG b, void *c, ULONG d)
-{ NOT_YET("HttpControlService"); }
-
-ULONG WINAPI HttpDelegateRequest(void *a, void *b, ULONGLONG c, ULONGLONG d, ULONG e, void *f)
-{ NOT_YET("HttpDelegateRequest"); }
-
 ULONG WINAPI HttpDelegateRequestEx(HANDLE source, HANDLE target, HTTP_REQUEST_ID id, HTTP_URL_GROUP_ID group, ULONG count, void *properties)
 { NOT_YET("HttpDelegateRequestEx"); }
-
-ULONG WINAPI HttpEvaluateRequest(void *a, void *b, void *c)
-{ NOT_YET("HttpEvaluateRequest"); }
 
 ULONG WINAPI HttpFindUrlGroupId(const WCHAR *url, HANDLE queue, HTTP_URL_GROUP_ID *id)
 { NOT_YET("HttpFindUrlGroupId"); }
 
-ULONG WINAPI HttpGetCounters(void *a, ULONG b, void *c, ULONG d, void *e)
-{ NOT_YET("HttpGetCounters"); }
-
-ULONG WINAPI HttpGetExtension(HTTPAPI_VERSION version, ULONG extension, void *buffer, ULONG size)
-{ NOT_YET("HttpGetExtension"); }
 

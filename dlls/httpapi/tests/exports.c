@@ -34,9 +34,18 @@ static const char *const exports[] =
  * (README, "Not done yet"); called with arguments that are harmless. */
 static const char *const not_yet[] =
 {
-    "HttpControlService",
-    "HttpDelegateRequest", "HttpDelegateRequestEx", "HttpEvaluateRequest", "HttpFindUrlGroupId",
-    "HttpGetCounters", "HttpGetExtension",
+    "HttpDelegateRequestEx", "HttpFindUrlGroupId",
+};
+
+/* The undocumented exports answer as undocumented.c tests: with zero arguments (and no
+ * HttpInitialize in this program) none of them gives ERROR_CALL_NOT_IMPLEMENTED. */
+static const struct { const char *name; ULONG expect; const char *expect_name; } undocumented[] =
+{
+    { "HttpGetExtension", ERROR_DLL_INIT_FAILED, "ERROR_DLL_INIT_FAILED (1114)" },
+    { "HttpControlService", ERROR_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER (87)" },   /* BytesReturned NULL */
+    { "HttpGetCounters", ERROR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED (50)" },
+    { "HttpEvaluateRequest", ERROR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED (50)" },
+    { "HttpDelegateRequest", ERROR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED (50)" },
 };
 
 /* The v2 object model is implemented (v2_objects.c tests it): the same harmless arguments are
@@ -108,6 +117,15 @@ int main(int argc, char **argv)
         ret = fn(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         ok(ret == ERROR_INVALID_PARAMETER, "%s with zero arguments: expected ERROR_INVALID_PARAMETER (87), got %lu\n",
            cache_done[i], ret);
+    }
+    for (i = 0; i < sizeof(undocumented) / sizeof(undocumented[0]); i++)
+    {
+        fn_any fn = (fn_any)(void *)GetProcAddress(dll, undocumented[i].name);
+        ULONG ret;
+        if (!fn) continue;
+        ret = fn(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        ok(ret == undocumented[i].expect, "%s with zero arguments: expected %s, got %lu\n", undocumented[i].name,
+           undocumented[i].expect_name, ret);
     }
     {
         BOOL (WINAPI *is_supported)(ULONG) = (void *)GetProcAddress(dll, "HttpIsFeatureSupported");
