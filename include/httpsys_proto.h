@@ -80,6 +80,46 @@ struct hs_queue_limits
 };
 #define HS_QUEUE_LENGTH_DEFAULT 1000
 
+/*
+ * HTTP Server API 2.0 server sessions and URL groups.  A server session is
+ * a file on the device that never becomes a queue (HttpCreateServerSession
+ * opens it); these IOCTLs go to it and name its groups by the library's
+ * group id.  A group's URLs are in the engine from HttpAddUrlToUrlGroup on,
+ * bound to a queue or not: a request for an unbound group gets a 503.
+ */
+#define HS_IOCTL_GROUP_CREATE     HS_CTL_CODE(0x940) /* in: hs_group_params */
+#define HS_IOCTL_GROUP_CLOSE      HS_CTL_CODE(0x941) /* in: hs_group_params */
+#define HS_IOCTL_GROUP_ADD_URL    HS_CTL_CODE(0x942) /* in: hs_group_params, hs_url_params, UTF-8 URL */
+#define HS_IOCTL_GROUP_REMOVE_URL HS_CTL_CODE(0x943) /* in: hs_group_params, hs_url_params, UTF-8 URL */
+#define HS_IOCTL_GROUP_BIND       HS_CTL_CODE(0x944) /* in: hs_group_bind */
+#define HS_IOCTL_SERVER_PROPERTY  HS_CTL_CODE(0x945) /* in: hs_server_property + data_len bytes */
+#define HS_IOCTL_QUEUE_STATE      HS_CTL_CODE(0x946) /* on a v2 queue; in: u32 HTTP_ENABLED_STATE */
+
+struct hs_group_params
+{
+    uint64_t group;              /* HTTP_URL_GROUP_ID */
+};
+
+struct hs_group_bind
+{
+    uint64_t group;
+    uint64_t queue_id;           /* hs_queue_info.queue_id of a queue of the same process; 0 unbinds */
+};
+
+/* A property of the session (group 0) or of one of its groups.  A group's
+ * property that is not present falls back to the session's. */
+#define HS_SPROP_STATE      1    /* value: HTTP_ENABLED_STATE */
+#define HS_SPROP_CONN_LIMIT 2    /* value: MaxConnections (groups only; 0xffffffff: none) */
+#define HS_SPROP_BANDWIDTH  3    /* value: MaxBandwidth in bytes per second (1024 or more, 0xffffffff: none) */
+struct hs_server_property
+{
+    uint64_t group;              /* 0: the session itself */
+    uint32_t property;           /* HS_SPROP_* */
+    uint32_t present;            /* HTTP_PROPERTY_FLAGS.Present; 0 takes the setting away */
+    uint32_t value;
+    uint32_t data_len;           /* bytes that follow */
+};
+
 struct hs_client_cert_params
 {
     uint64_t connection_id;

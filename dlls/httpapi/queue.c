@@ -142,23 +142,29 @@ static struct queue *queue_attach(HANDLE handle)
     return q;
 }
 
-ULONG queue_open(HANDLE *handle, USHORT api_major)
+ULONG device_open(HANDLE *handle)
 {
     static const WCHAR device[] = HS_DEVICE_NAME;
     UNICODE_STRING name;
     OBJECT_ATTRIBUTES attr;
     IO_STATUS_BLOCK io;
-    struct hs_queue_params params = { api_major, 0, 0 };
     NTSTATUS status;
-    HANDLE h;
-    ULONG err;
 
     RtlInitUnicodeString(&name, device);
     InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE, NULL, NULL);
     /* no FILE_SYNCHRONOUS_IO_*: the handle is asynchronous, as http.sys's are */
-    status = NtCreateFile(&h, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, NULL, FILE_ATTRIBUTE_NORMAL,
+    status = NtCreateFile(handle, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &attr, &io, NULL, FILE_ATTRIBUTE_NORMAL,
                           FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, FILE_NON_DIRECTORY_FILE, NULL, 0);
-    if (status) return RtlNtStatusToDosError(status);
+    return status ? RtlNtStatusToDosError(status) : NO_ERROR;
+}
+
+ULONG queue_open(HANDLE *handle, USHORT api_major)
+{
+    struct hs_queue_params params = { api_major, 0, 0 };
+    HANDLE h;
+    ULONG err;
+
+    if ((err = device_open(&h))) return err;
     if ((err = queue_ioctl(h, HS_IOCTL_SET_QUEUE, &params, sizeof(params), NULL, 0, NULL, NULL)))
     {
         NtClose(h);

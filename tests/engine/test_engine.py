@@ -15,7 +15,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from checks import check, report  # noqa: E402
 from enginectl import (Engine, Image, status_of, free_port, connects, wire_response, IOCTL_QUEUE_INFO,
                        IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION,
-                       IOCTL_WAIT_DISCONNECT, IOCTL_CANCEL_REQUEST)
+                       IOCTL_WAIT_DISCONNECT, IOCTL_CANCEL_REQUEST, IOCTL_QUEUE_LIMITS, IOCTL_GROUP_CREATE,
+                       IOCTL_GROUP_CLOSE, IOCTL_GROUP_REMOVE_URL, IOCTL_GROUP_BIND, IOCTL_QUEUE_STATE,
+                       SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH)
 
 BASE = 0x7f0000000000
 
@@ -756,13 +758,148 @@ def test_opaque(binary, workdir):
     eng.shutdown()
 
 
+def test_url_groups(binary, workdir):
+    """Server sessions and URL groups: a group's URLs are registered when added,
+    unbound they get a 503, bound they reach the queue; state, connection
+    limit and bandwidth act on requests; a closed session takes everything."""
+    eng = Engine(binary, os.path.join(workdir, "groups"))
+    port = free_port()
+    G, H = 0x1111, 0x2222
+    eng.open(1)                      # the session
+    eng.open(2)                      # a queue of the same process
+    eng.open(3, pid=999)             # a queue of another process
+    eng.set_queue(2, 2)
+    eng.set_queue(3, 2)
+    qid = struct.unpack_from("<Q", eng.call(2, IOCTL_QUEUE_INFO, b"", 528)[2])[0]
+    other_qid = struct.unpack_from("<Q", eng.call(3, IOCTL_QUEUE_INFO, b"", 528)[2])[0]
+    check(eng.call(1, IOCTL_GROUP_CREATE, struct.pack("<Q", G))[0] == 0, "GROUP_CREATE")
+    check(eng.call(1, IOCTL_GROUP_CREATE, struct.pack("<Q", G))[0] == status_of(183), "the same group twice: ERROR_ALREADY_EXISTS")
+    check(eng.call(1, IOCTL_GROUP_CREATE, struct.pack("<Q", H))[0] == 0, "a second group")
+    check(eng.call(2, IOCTL_GROUP_CREATE, struct.pack("<Q", G))[0] == status_of(87), "a queue is no session")
+    check(eng.set_queue(1, 2)[0] == status_of(87), "a session never becomes a queue")
+    url = "http://+:%d/g/" % port
+    check(eng.group_url(1, G, url, context=0x77)[0] == 0, "a URL added to an unbound group")
+    check(eng.group_url(1, H, url)[0] == status_of(183), "the same URL in another group: ERROR_ALREADY_EXISTS")
+    check(eng.add_url(2, url)[0] == status_of(183), "the same URL on a queue: ERROR_ALREADY_EXISTS")
+    check(eng.group_url(1, 0x3333, url)[0] == status_of(87), "a group that does not exist")
+
+    def get(path, keep=False):
+        c = http(port, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        try:
+            st, _, body = read_response(c, timeout=2)
+        except (ConnectionResetError, socket.timeout):
+            st, body = "reset", b""
+        if keep:
+            return st, body, c
+        c.close()
+        return st, body
+
+    st, body = get(b"/g/x")
+    check(st == 503 and b"HTTP Error 503. The service is unavailable." in body, "unbound group: 503 (%r)" % st)
+
+    bind = lambda group, q: eng.call(1, IOCTL_GROUP_BIND, struct.pack("<QQ", group, q))[0]
+    check(bind(G, other_qid) == status_of(87), "binding to another process's queue is refused")
+    check(bind(G, 12345) == status_of(87), "binding to no queue is refused")
+    check(bind(G, qid) == 0, "GROUP_BIND")
+
+    # bound: the queue gets it, on a connection kept for what follows
+    op = eng.receive(2, 0, 0, 16384, 2, BASE)
+    c = http(port, b"GET /g/x HTTP/1.1\r\nHost: x\r\n\r\n")
+    done = eng.wait(op, 2)
+    check(done is not None and done[0] == 0 and Image(done[2], BASE).url_context == 0x77,
+          "bound: the queue gets the request with the URL's context")
+    if done and done[0] == 0:
+        eng.call(2, IOCTL_SEND, wire_response(Image(done[2], BASE).request_id, body=b"ok"))
+    check(read_response(c)[0] == 200, "bound: 200")
+
+    # the connection limit: c counts against G; another connection is refused
+    check(eng.server_property(1, G, SPROP_CONN_LIMIT, 1)[0] == 0, "connection limit 1")
+    check(eng.server_property(1, 0, SPROP_CONN_LIMIT, 1)[0] == status_of(87), "a session has no connection limit")
+    check(get(b"/g/y")[0] == "reset", "over the limit, Basic verbosity: reset")
+    eng.call(2, IOCTL_QUEUE_LIMITS, struct.pack("<II", 1000, 1))
+    check(get(b"/g/y")[0] == 503, "over the limit, Limited verbosity: 503")
+    c.close()
+    time.sleep(0.2)
+    op = eng.receive(2, 0, 0, 16384, 2, BASE)
+    c = http(port, b"GET /g/z HTTP/1.1\r\nHost: x\r\n\r\n")
+    done = eng.wait(op, 2)
+    check(done is not None and done[0] == 0, "a connection closed: room for another")
+    rid = Image(done[2], BASE).request_id if done and done[0] == 0 else 0
+    check(eng.server_property(1, G, SPROP_CONN_LIMIT, 0, present=0)[0] == 0, "connection limit taken away")
+
+    # bandwidth: a 64 KiB response at 1024 bytes per second trickles; the
+    # session closing while the connection waits must leave nothing dangling
+    check(eng.server_property(1, G, SPROP_BANDWIDTH, 1000)[0] == status_of(87), "bandwidth below 1024 is refused")
+    check(eng.server_property(1, G, SPROP_BANDWIDTH, 1024)[0] == 0, "bandwidth 1024")
+    eng.call(2, IOCTL_SEND, wire_response(rid, body=b"b" * 65536))
+    c.settimeout(0.3)
+    got = b""
+    deadline = time.time() + 1.5
+    while time.time() < deadline:
+        try:
+            got += c.recv(65536)
+        except socket.timeout:
+            pass
+    check(0 < len(got) < 8192, "throttled: some bytes, not all (%d)" % len(got))
+
+    # states: group, session, queue
+    check(eng.server_property(1, H, SPROP_STATE, 2)[0] == status_of(87), "state 2 is refused")
+    check(eng.server_property(1, G, SPROP_STATE, 1)[0] == 0, "group inactive")
+    check(get(b"/g/s")[0] == 503, "inactive group: 503 (Limited)")
+    check(eng.server_property(1, G, SPROP_STATE, 0)[0] == 0, "group active")
+    check(eng.server_property(1, 0, SPROP_STATE, 1)[0] == 0, "session inactive")
+    check(get(b"/g/s")[0] == 503, "inactive session: 503 (Limited)")
+    check(eng.server_property(1, 0, SPROP_STATE, 0, present=0)[0] == 0, "session state taken away")
+    check(eng.call(2, IOCTL_QUEUE_STATE, struct.pack("<I", 1))[0] == 0, "queue inactive")
+    check(get(b"/g/s")[0] == 503, "inactive queue: 503 (Limited)")
+    check(eng.call(2, IOCTL_QUEUE_STATE, struct.pack("<I", 2))[0] == status_of(87), "queue state 2 is refused")
+    check(eng.call(2, IOCTL_QUEUE_STATE, struct.pack("<I", 0))[0] == 0, "queue active")
+
+    # the service state lists a bound group's URLs under its queue
+    st, n, data = eng.call(1, IOCTL_SERVICE_STATE, b"", 65536)
+    check(("U %d http://+:%d/g/" % (qid, port)).encode() in data[:n], "service state shows the group's URL under the queue")
+
+    # unbinding and removing
+    check(bind(G, 0) == 0, "unbinding")
+    check(get(b"/g/u")[0] == 503, "unbound again: 503")
+    check(eng.group_url(1, G, url, code=IOCTL_GROUP_REMOVE_URL)[0] == 0, "GROUP_REMOVE_URL")
+    check(eng.group_url(1, G, url, code=IOCTL_GROUP_REMOVE_URL)[0] == status_of(2), "removing it twice: ERROR_FILE_NOT_FOUND")
+    check(eng.group_url(1, H, url)[0] == 0, "the URL is free for another group")
+    check(eng.call(1, IOCTL_GROUP_CLOSE, struct.pack("<Q", H))[0] == 0, "GROUP_CLOSE")
+    check(eng.call(1, IOCTL_GROUP_CLOSE, struct.pack("<Q", H))[0] == status_of(87), "GROUP_CLOSE twice")
+    check(eng.group_url(1, G, url)[0] == 0, "a closed group's URL is free")
+
+    # a queue that goes away leaves its groups unbound
+    check(bind(G, qid) == 0, "bound again")
+    eng.close(2)
+    time.sleep(0.2)
+    check(get(b"/g/q")[0] == 503, "the queue closed: 503")
+
+    # the session closes: its groups and URLs go, the waiting connection goes on
+    eng.close(1)
+    time.sleep(0.2)
+    check(eng.add_url(3, url)[0] == 0, "a closed session's URL is free")
+    c.settimeout(3)
+    try:
+        while len(got) < 65536 + 40:
+            d = c.recv(65536)
+            if not d:
+                break
+            got += d
+    except socket.timeout:
+        pass
+    check(got.endswith(b"b" * 65536), "the throttled response finishes once its group is gone (%d)" % len(got))
+    c.close()
+    eng.shutdown()
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
-                 test_opaque):
+                 test_opaque, test_url_groups):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

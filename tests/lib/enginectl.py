@@ -31,6 +31,15 @@ IOCTL_SET_QUEUE = ctl_code(0x907)
 IOCTL_APPLY_CONFIG = ctl_code(0x909)
 IOCTL_WAIT_DISCONNECT = ctl_code(0x90d)
 IOCTL_CANCEL_REQUEST = ctl_code(0x90e)
+IOCTL_QUEUE_LIMITS = ctl_code(0x90f)
+IOCTL_GROUP_CREATE = ctl_code(0x940)
+IOCTL_GROUP_CLOSE = ctl_code(0x941)
+IOCTL_GROUP_ADD_URL = ctl_code(0x942)
+IOCTL_GROUP_REMOVE_URL = ctl_code(0x943)
+IOCTL_GROUP_BIND = ctl_code(0x944)
+IOCTL_SERVER_PROPERTY = ctl_code(0x945)
+IOCTL_QUEUE_STATE = ctl_code(0x946)
+SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH = 1, 2, 3
 MSG_CONFIG = 10
 MSG_CERT_REQUEST, MSG_CERT_REPLY = 11, 12
 MSG_CHAIN_REQUEST, MSG_CHAIN_REPLY = 13, 14
@@ -245,6 +254,14 @@ class Engine:
 
     def remove_url(self, file, url):
         return self.add_url(file, url, 0, IOCTL_REMOVE_URL)
+
+    # server sessions and URL groups: the session is a file that is no queue
+    def group_url(self, file, group, url, context=0, code=IOCTL_GROUP_ADD_URL):
+        raw = url.encode()
+        return self.call(file, code, struct.pack("<QQII", group, context, 0, len(raw)) + raw)
+
+    def server_property(self, file, group, prop, value, present=1, data=b""):
+        return self.call(file, IOCTL_SERVER_PROPERTY, struct.pack("<QIIII", group, prop, present, value, len(data)) + data)
 
     def receive(self, file, request_id=0, flags=0, out_size=16384, image=1, address=0x10000):
         return self.ioctl(file, IOCTL_RECEIVE_REQUEST, struct.pack("<QQII", request_id, address, flags, image), out_size)

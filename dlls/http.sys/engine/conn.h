@@ -45,6 +45,7 @@ struct hs_conn
     size_t out_pos;
     struct hs_list out_files;         /* struct hs_out_file, oldest first */
     struct hs_request *req;           /* the request being served */
+    uint64_t group_key;               /* the URL group it counts against (urlgroup.c); 0: none */
     uint64_t body_left;               /* Content-Length bytes still to come */
     struct hp_chunked *chunked;       /* the decoder, while a chunked body arrives */
     uint32_t ev_mask;                 /* the events registered with epoll now */
@@ -54,6 +55,7 @@ struct hs_conn
     unsigned rdhup_seen : 1;          /* the client shut its side (EPOLLRDHUP) */
     unsigned indexed : 1;             /* in the table of connections by id */
     unsigned opaque : 1;              /* upgraded (OPAQUE): input is the request's body until EOF */
+    unsigned throttled : 1;           /* waits for its group's bandwidth (throttle.c) */
     struct hs_conn *bucket_next;      /* the next in its bucket of that table */
     struct hs_list disconnect_waiters; /* pending HttpWaitForDisconnect calls */
     struct hs_timer timer;
@@ -74,6 +76,8 @@ void hs_conn_close(struct hs_conn *c);
 void hs_conn_go_opaque(struct hs_conn *c);
 /* Whether the client closed its side (or the connection is gone). */
 int hs_conn_peer_left(const struct hs_conn *c);
+/* Its bandwidth has tokens again (or no limit any more): sending goes on. */
+void hs_conn_unthrottle(struct hs_conn *c);
 /* Closes with a reset (RST), not a FIN: what an aborted request gets. */
 void hs_conn_reset(struct hs_conn *c);
 /* "C <id> <request 0|1> <input buffer bytes> <output buffer bytes>\n" */

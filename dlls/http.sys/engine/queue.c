@@ -16,6 +16,7 @@
 #include "urlprefix.h"
 #include "reqimage.h"
 #include "wire.h"
+#include "urlgroup.h"
 #include "log.h"
 
 #define ERROR_FILE_NOT_FOUND      2
@@ -132,6 +133,7 @@ void hs_queue_destroy(struct hs_engine *eng, struct hs_queue *q)
 
     hs_router_remove_owner(&eng->router, q->id);
     hs_listener_release_unused(eng);
+    hs_groups_queue_gone(eng, q);
     hs_timer_cancel(eng->loop, &q->handover);
     HS_LIST_FOR_EACH_SAFE(cur, next, &q->waiters)
         hs_engine_complete(eng, HS_CONTAINER(cur, struct hs_op, wait_link), 995, 0, NULL, 0);
@@ -457,7 +459,8 @@ static void ioctl_set_queue(struct hs_engine *eng, struct hs_op *op, const uint8
     struct hs_queue_params p;
     struct hs_queue *q = op->file->queue;
 
-    if (len < sizeof(p)) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
+    /* a server session's file never becomes a queue */
+    if (len < sizeof(p) || op->file->session) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
     memcpy(&p, in, sizeof(p));
     if (!q)
     {
@@ -628,7 +631,9 @@ static void ioctl_service_state(struct hs_engine *eng, struct hs_op *op)
         for (i = 0; i < eng->router.count; i++)
         {
             const struct hs_registration *reg = &eng->router.regs[i];
-            if (reg->owner != q->id) continue;
+            const struct hs_group *g = reg->owner & HS_OWNER_GROUP ? hs_group_find(eng, reg->owner) : NULL;
+            /* a group's URLs show under the queue it is bound to */
+            if (reg->owner != q->id && (!g || g->queue != q)) continue;
             snprintf(line, sizeof(line), "U %llu ", (unsigned long long)q->id);
             hs_buf_adds(&out, line);
             hs_buf_adds(&out, reg->prefix.canon);
@@ -711,6 +716,27 @@ static void ioctl_queue_limits(struct hs_engine *eng, struct hs_queue *q, struct
     hs_engine_complete(eng, op, 0, 0, NULL, 0);
 }
 
+/* HttpServerStateProperty of a v2 queue: a disabled queue refuses requests
+ * as a full one does. */
+static void ioctl_queue_state(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op, const uint8_t *in, uint32_t len)
+{
+    uint32_t state;
+
+    if (len < sizeof(state) || q->image != HS_IMAGE_V2)
+    {
+        hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0);
+        return;
+    }
+    memcpy(&state, in, sizeof(state));
+    if (state > 1)
+    {
+        hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0);
+        return;
+    }
+    q->disabled = state;
+    hs_engine_complete(eng, op, 0, 0, NULL, 0);
+}
+
 static void cancel_disconnect_wait(struct hs_op *op)
 {
     hs_list_remove(&op->wait_link);
@@ -766,6 +792,11 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
 
     if (op->code == HS_IOCTL_SERVICE_STATE) { ioctl_service_state(eng, op); return; }
     if (op->code == HS_IOCTL_SET_QUEUE) { ioctl_set_queue(eng, op, in, in_len); return; }
+    if (op->code >= HS_IOCTL_GROUP_CREATE && op->code <= HS_IOCTL_SERVER_PROPERTY)
+    {
+        hs_group_ioctl(eng, op, in, in_len);
+        return;
+    }
     if (!q) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
     switch (op->code)
     {
@@ -780,6 +811,7 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     case HS_IOCTL_WAIT_DISCONNECT: ioctl_wait_disconnect(eng, op, in, in_len); break;
     case HS_IOCTL_CANCEL_REQUEST:  ioctl_cancel_request(eng, q, op, in, in_len); break;
     case HS_IOCTL_QUEUE_LIMITS:    ioctl_queue_limits(eng, q, op, in, in_len); break;
+    case HS_IOCTL_QUEUE_STATE:     ioctl_queue_state(eng, q, op, in, in_len); break;
     default:                       hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0); break;
     }
 }
