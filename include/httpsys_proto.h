@@ -111,6 +111,7 @@ struct hs_group_bind
 #define HS_SPROP_STATE      1    /* value: HTTP_ENABLED_STATE */
 #define HS_SPROP_CONN_LIMIT 2    /* value: MaxConnections (groups only; 0xffffffff: none) */
 #define HS_SPROP_BANDWIDTH  3    /* value: MaxBandwidth in bytes per second (1024 or more, 0xffffffff: none) */
+#define HS_SPROP_LOGGING    4    /* data: hs_log_config and its strings (W3C only) */
 struct hs_server_property
 {
     uint64_t group;              /* 0: the session itself */
@@ -118,6 +119,19 @@ struct hs_server_property
     uint32_t present;            /* HTTP_PROPERTY_FLAGS.Present; 0 takes the setting away */
     uint32_t value;
     uint32_t data_len;           /* bytes that follow */
+};
+
+/* HTTP_LOGGING_INFO as the engine applies it: W3C files in a directory the
+ * library made and named as a Unix path.  software_len bytes of UTF-8
+ * (0: the default name), then dir_len bytes of the directory, follow. */
+struct hs_log_config
+{
+    uint32_t logging_flags;      /* HTTP_LOGGING_FLAG_* */
+    uint32_t fields;             /* HTTP_LOG_FIELD_* */
+    uint32_t rollover;           /* HTTP_LOGGING_ROLLOVER_TYPE */
+    uint32_t rollover_size;      /* bytes, HttpLoggingRolloverSize only (0xffffffff: none) */
+    uint32_t software_len;
+    uint32_t dir_len;
 };
 
 struct hs_client_cert_params
@@ -415,7 +429,19 @@ struct hs_wire_response
     struct hs_str body;            /* concatenated entity chunks (memory chunks) */
     uint32_t file_count;           /* file chunks the engine reads itself */
     uint32_t file_off;             /* array of file_count struct hs_wire_file (8-aligned) */
-    uint32_t reserved[2];
+    uint32_t log_off;              /* struct hs_wire_log (8-aligned), the caller's pLogData; 0: none */
+    uint32_t reserved;
+};
+
+/* HTTP_LOG_FIELDS_DATA: what the application asks to be logged for the
+ * response, its strings in UTF-8 (len 0: not given, the engine uses what it
+ * knows of the request). */
+struct hs_wire_log
+{
+    struct hs_str user_name, uri_stem, client_ip, server_name, service_name, server_ip;
+    struct hs_str method, uri_query, host, user_agent, cookie, referrer;
+    uint16_t server_port, protocol_status, sub_status, reserved;
+    uint32_t win32_status;
 };
 
 /* A chunk of HttpDataChunkFromFileHandle that the engine sends straight

@@ -101,6 +101,8 @@ ULONG v2_bind_group(struct v2_group *group, struct v2_queue *queue);
 /* A property the engine applies, on the session (group NULL) or a group. */
 ULONG v2_apply_property(struct v2_session *session, struct v2_group *group, ULONG property, BOOL present,
                         ULONG value, const void *data, ULONG data_len);
+/* HttpServerLoggingProperty, validated: W3C logging on (made) or off (v2log.c). */
+ULONG v2_apply_logging(struct v2_session *session, struct v2_group *group, const HTTP_LOGGING_INFO *info);
 
 void server_props_init(struct server_props *props);
 void server_props_free(struct server_props *props);

@@ -5,9 +5,9 @@
  * Every property is validated as documented and kept, so that a program
  * configures its server the way it does on Windows and reads back what it
  * set.  The engine applies the binding (v2objects.c), the states, the
- * connection limit, the bandwidth limit, the queue length and the 503
- * verbosity; the timeouts, flow rate, logging, authentication and channel
- * binding are kept only.
+ * connection limit, the bandwidth limit, W3C logging (v2log.c), the queue
+ * length and the 503 verbosity; the timeouts, flow rate, the other log
+ * formats, authentication and channel binding are kept only.
  *
  * Structures with pointers are kept as one self-contained block (the
  * structure, then what it points to) and returned the same way by Query:
@@ -381,13 +381,15 @@ static ULONG set_auth(HTTP_SERVER_AUTHENTICATION_INFO **slot, const HTTP_SERVER_
     return NO_ERROR;
 }
 
-static ULONG set_logging(struct server_props *props, enum owner owner, const HTTP_LOGGING_INFO *info, ULONG len)
+static ULONG set_logging(struct v2_session *session, struct v2_group *group, struct server_props *props,
+                         enum owner owner, const HTTP_LOGGING_INFO *info, ULONG len)
 {
     BYTE *sd;
     DWORD sd_len;
     ULONG ret;
 
     if ((ret = check_logging(info, len, owner))) return ret;
+    if ((ret = v2_apply_logging(session, group, info))) return ret;
     if (!info->Flags.Present)
     {
         HeapFree(GetProcessHeap(), 0, props->logging);
@@ -472,7 +474,7 @@ static ULONG set_prop(struct v2_session *session, struct v2_group *group, ULONG 
     case HttpServerExtendedAuthenticationProperty:
         return set_auth(&props->ext_auth, info, len);
     case HttpServerLoggingProperty:
-        return set_logging(props, owner, info, len);
+        return set_logging(session, group, props, owner, info, len);
     case HttpServerChannelBindProperty:
         return set_channel_bind(props, info, len);
     case HttpServerListenEndpointProperty:

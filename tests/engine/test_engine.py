@@ -17,7 +17,7 @@ from enginectl import (Engine, Image, status_of, free_port, connects, wire_respo
                        IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION,
                        IOCTL_WAIT_DISCONNECT, IOCTL_CANCEL_REQUEST, IOCTL_QUEUE_LIMITS, IOCTL_GROUP_CREATE,
                        IOCTL_GROUP_CLOSE, IOCTL_GROUP_REMOVE_URL, IOCTL_GROUP_BIND, IOCTL_QUEUE_STATE,
-                       SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH)
+                       SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH, SPROP_LOGGING)
 
 BASE = 0x7f0000000000
 
@@ -893,13 +893,86 @@ def test_url_groups(binary, workdir):
     eng.shutdown()
 
 
+def test_w3c_log(binary, workdir):
+    """HttpServerLoggingProperty: a W3C line for a response sent with log
+    data, nothing for one without; log data is checked like the rest."""
+    import datetime
+    eng = Engine(binary, os.path.join(workdir, "w3c"))
+    port = free_port()
+    logdir = os.path.join(workdir, "w3c-logs")
+    os.makedirs(logdir, exist_ok=True)
+    for f in os.listdir(logdir):
+        os.unlink(os.path.join(logdir, f))
+    eng.open(1)
+    eng.open(2)
+    eng.set_queue(2, 2)
+    qid = struct.unpack_from("<Q", eng.call(2, IOCTL_QUEUE_INFO, b"", 528)[2])[0]
+    eng.call(1, IOCTL_GROUP_CREATE, struct.pack("<Q", 7))
+    eng.group_url(1, 7, "http://+:%d/" % port)
+    eng.call(1, IOCTL_GROUP_BIND, struct.pack("<QQ", 7, qid))
+
+    def config(directory, fields=0x405 | 0x100 | 0x8, rollover=1, flags=2):
+        d = directory.encode()
+        return struct.pack("<IIIIII", flags, fields, rollover, 0xffffffff, 0, len(d)) + d
+
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, data=config("relative"))[0] == status_of(87), "a relative directory")
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, data=config(logdir + "/../x"))[0] == status_of(87), "a dot-dot directory")
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, data=config(logdir + "/none"))[0] == status_of(3),
+          "a directory that does not exist: ERROR_PATH_NOT_FOUND")
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, data=config(logdir))[0] == 0, "W3C logging")
+
+    def exchange(path, **kw):
+        op = eng.receive(2, 0, 0, 16384, 2, BASE)
+        c = http(port, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        done = eng.wait(op, 2)
+        st = None
+        if done and done[0] == 0:
+            st = eng.call(2, IOCTL_SEND, wire_response(Image(done[2], BASE).request_id, body=b"ok", **kw))[0]
+        if st == 0:
+            read_response(c)
+        c.close()
+        return st
+
+    log = [b"carol", b""] + [b""] * 10
+    check(exchange(b"/a?q", log=log, log_numbers=(0, 0, 0, 0)) == 0, "a response with log data")
+    check(exchange(b"/b") == 0, "a response without")
+    # a log record that runs past the blob is refused with the send
+    op = eng.receive(2, 0, 0, 16384, 2, BASE)
+    c = http(port, b"GET /bad HTTP/1.1\r\nHost: x\r\n\r\n")
+    done = eng.wait(op, 2)
+    if done and done[0] == 0:
+        rid = Image(done[2], BASE).request_id
+        bad = bytearray(wire_response(rid, log=log))
+        fixed = struct.calcsize("<IIQIHBB" + "II" * 34 + "IIII")
+        struct.pack_into("<I", bad, fixed - 8, len(bad) - 50)
+        check(eng.call(2, IOCTL_SEND, bytes(bad))[0] == status_of(87), "a log record past the end: ERROR_INVALID_PARAMETER")
+        eng.call(2, IOCTL_SEND, wire_response(rid, body=b"ok"))
+        read_response(c)
+    c.close()
+    check(exchange(b"/c", log=[b"x" * 10] + [b""] * 11, log_numbers=(1, 201, 2, 5)) == 0, "numbers given")
+    name = datetime.datetime.now(datetime.timezone.utc).strftime("u_ex%y%m%d.log")
+    try:
+        text = open(os.path.join(logdir, name), "rb").read()
+    except OSError:
+        text = b""
+    check(text.startswith(b"#Software: Microsoft HTTP API 2.0\r\n#Version: 1.0\r\n#Date: "), "header lines (%r)" % text[:60])
+    check(b"#Fields: date cs-uri-stem cs-username c-ip sc-status\r\n" in text, "the Fields line (%r)" % text[:200])
+    lines = [l for l in text.split(b"\r\n") if l and not l.startswith(b"#")]
+    check(len(lines) == 2, "one line per response with log data (%r)" % lines)
+    check(len(lines) > 0 and lines[0].endswith(b" /a carol 127.0.0.1 200"), "the line (%r)" % lines[:1])
+    check(len(lines) > 1 and lines[1].endswith(b" /c xxxxxxxxxx 127.0.0.1 201"), "ProtocolStatus given (%r)" % lines[1:])
+    check(oct(os.stat(os.path.join(logdir, name)).st_mode & 0o777) == "0o600", "the log file is 0600")
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, present=0)[0] == 0, "logging off")
+    eng.shutdown()
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
-                 test_opaque, test_url_groups):
+                 test_opaque, test_url_groups, test_w3c_log):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

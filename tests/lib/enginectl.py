@@ -39,7 +39,7 @@ IOCTL_GROUP_REMOVE_URL = ctl_code(0x943)
 IOCTL_GROUP_BIND = ctl_code(0x944)
 IOCTL_SERVER_PROPERTY = ctl_code(0x945)
 IOCTL_QUEUE_STATE = ctl_code(0x946)
-SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH = 1, 2, 3
+SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH, SPROP_LOGGING = 1, 2, 3, 4
 MSG_CONFIG = 10
 MSG_CERT_REQUEST, MSG_CERT_REPLY = 11, 12
 MSG_CHAIN_REQUEST, MSG_CHAIN_REPLY = 13, 14
@@ -288,9 +288,11 @@ class Engine:
             self.proc.wait()
 
 
-def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known=None, unknown=(), kind=1, files=()):
+def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known=None, unknown=(), kind=1, files=(),
+                  log=None, log_numbers=(0, 0, 0, 0)):
     """An hs_wire_response blob, as httpapi.dll flattens HTTP_RESPONSE.  files: file chunks
-    (body_pos, offset, length, path[, file_index]) the engine sends itself."""
+    (body_pos, offset, length, path[, file_index]) the engine sends itself.  log: the 12 strings
+    of hs_wire_log (pLogData), log_numbers: server_port, protocol_status, sub_status, win32_status."""
     fixed = struct.calcsize("<IIQIHBB" + "II" + "II" + "II" * 30 + "II" + "II" + "IIII")
     data = bytearray()
     strs = {}
@@ -329,13 +331,24 @@ def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known
             index = f[4] if len(f) > 4 else (os.stat(path).st_ino if os.path.exists(path) else 0)
             p_off, p_len = add(path.encode() + b"\0")
             struct.pack_into("<QQQQII", data, at + 40 * i, pos, offset, length, index, p_off, p_len - 1)
+    log_off = 0
+    if log is not None:
+        while (fixed + len(data)) % 8:
+            data.append(0)
+        log_off = fixed + len(data)
+        at = len(data)
+        data.extend(b"\0" * (12 * 8 + 12))
+        for i, v in enumerate(log):
+            struct.pack_into("<II", data, at + 8 * i, *add(v))
+        port, status_, sub, win32 = log_numbers
+        struct.pack_into("<HHHHI", data, at + 96, port, status_, sub, 0, win32)
     size = fixed + len(data)
     head = struct.pack("<IIQIHBB", size, kind, request_id, flags, status, 1, 1)
     head += struct.pack("<II", *strs["reason"]) + struct.pack("<II", present, len(unknown))
     for o, l in known_strs:
         head += struct.pack("<II", o, l)
     head += struct.pack("<II", unknown_off, 0) + struct.pack("<II", *body_str) + \
-        struct.pack("<II", len(files), file_off) + b"\0" * 8
+        struct.pack("<II", len(files), file_off) + struct.pack("<II", log_off, 0)
     assert len(head) == fixed, (len(head), fixed)
     return head + bytes(data)
 

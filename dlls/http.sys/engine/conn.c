@@ -577,7 +577,11 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     switch (hs_route_target(eng, c, route.owner, &q))
     {
     case HS_TARGET_QUEUE:
-        if ((req = hs_request_new(q, c, route.context))) break;
+        if ((req = hs_request_new(q, c, route.context)))
+        {
+            req->group_key = c->group_key;
+            break;
+        }
         /* no room for another request */
         /* fall through */
     case HS_TARGET_UNAVAILABLE:

@@ -103,6 +103,12 @@ struct hs_request
     int response_unframed;           /* no length: the end of the connection ends it */
     uint64_t response_bytes;
     int owed;                        /* handed to a waiting receive; the server has not acted on it yet */
+
+    /* W3C logging (HttpServerLoggingProperty) */
+    uint64_t group_key;              /* the URL group it was routed to; 0: a v1 queue's */
+    uint64_t start_ms;
+    uint16_t status;                 /* of the response, once its head is sent */
+    uint8_t *log;                    /* the application's pLogData: hs_wire_log and its strings */
 };
 
 struct hs_queue

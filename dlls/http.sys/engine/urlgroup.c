@@ -73,6 +73,7 @@ static void group_destroy(struct hs_engine *eng, struct hs_group *g)
     hs_list_remove(&g->link);
     hs_list_remove(&g->session_link);
     hs_throttle_release(&g->throttle);
+    hs_w3c_free(g->log);
     free(g);
 }
 
@@ -81,6 +82,7 @@ void hs_session_destroy(struct hs_engine *eng, struct hs_session *s)
     while (!hs_list_empty(&s->groups))
         group_destroy(eng, HS_CONTAINER(s->groups.next, struct hs_group, session_link));
     hs_throttle_release(&s->throttle);
+    hs_w3c_free(s->log);
     s->file->session = NULL;
     free(s);
 }
@@ -169,7 +171,8 @@ static uint32_t set_property(struct hs_session *s, const uint8_t *in, uint32_t l
     struct hs_server_property p;
     struct hs_group *g = NULL;
     struct hs_throttle *t;
-    uint32_t *inactive;
+    struct hs_w3c **log, *fresh = NULL;
+    uint32_t *inactive, err;
 
     if (len < sizeof(p)) return ERROR_INVALID_PARAMETER;
     memcpy(&p, in, sizeof(p));
@@ -190,6 +193,12 @@ static uint32_t set_property(struct hs_session *s, const uint8_t *in, uint32_t l
         if (p.present && p.value != LIMIT_NONE && p.value < BANDWIDTH_MIN) return ERROR_INVALID_PARAMETER;
         t = g ? &g->throttle : &s->throttle;
         hs_throttle_set(t, p.present && p.value != LIMIT_NONE ? p.value : 0);
+        return 0;
+    case HS_SPROP_LOGGING:
+        if (p.present && (err = hs_w3c_new(in + sizeof(p), p.data_len, &fresh))) return err;
+        log = g ? &g->log : &s->log;
+        hs_w3c_free(*log);
+        *log = fresh;
         return 0;
     }
     return ERROR_INVALID_PARAMETER;
@@ -278,6 +287,14 @@ enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_
     if (hs_queue_full(*q)) return HS_TARGET_REFUSED;
     charge(eng, c, g);
     return HS_TARGET_QUEUE;
+}
+
+struct hs_w3c *hs_group_log(struct hs_engine *eng, uint64_t key)
+{
+    struct hs_group *g;
+
+    if (!key || !(g = hs_group_find(eng, key))) return NULL;
+    return g->log ? g->log : g->session->log;
 }
 
 struct hs_throttle *hs_group_throttle(struct hs_engine *eng, struct hs_conn *c)

@@ -6,7 +6,7 @@
  * request routed to a group finds out here where it goes (the group's
  * queue) or why it cannot (unbound, disabled, over the connection limit).
  * The group's and its session's properties that act on traffic live here
- * too: state, connection limit, bandwidth.
+ * too: state, connection limit, bandwidth, W3C logging.
  */
 #ifndef HS_URLGROUP_H
 #define HS_URLGROUP_H
@@ -15,6 +15,7 @@
 
 #include "engine.h"
 #include "throttle.h"
+#include "w3clog.h"
 
 /* Router owners with this bit are URL groups; the others are queues. */
 #define HS_OWNER_GROUP (1ull << 63)
@@ -25,6 +26,7 @@ struct hs_session
     struct hs_list groups;           /* hs_group.session_link */
     uint32_t inactive;               /* HttpServerStateProperty */
     struct hs_throttle throttle;     /* bandwidth: rate 0 when not set */
+    struct hs_w3c *log;              /* HttpServerLoggingProperty (W3C); NULL: none */
 };
 
 struct hs_group
@@ -39,6 +41,7 @@ struct hs_group
     uint32_t max_conns;              /* UINT32_MAX: no limit */
     uint32_t conns;                  /* connections whose last request came here */
     struct hs_throttle throttle;
+    struct hs_w3c *log;
 };
 
 /* Where a routed request goes. */
@@ -61,6 +64,8 @@ struct hs_group *hs_group_find(struct hs_engine *eng, uint64_t key);
 enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_t owner, struct hs_queue **q);
 /* The connection closes: it no longer counts against its group's limit. */
 void hs_group_uncharge(struct hs_engine *eng, struct hs_conn *c);
+/* The W3C log of the group a request was routed to (else its session's), or NULL. */
+struct hs_w3c *hs_group_log(struct hs_engine *eng, uint64_t key);
 /* The bandwidth limit the connection's responses are under, or NULL. */
 struct hs_throttle *hs_group_throttle(struct hs_engine *eng, struct hs_conn *c);
 

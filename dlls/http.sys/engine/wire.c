@@ -1,4 +1,5 @@
 #include <stdint.h>
+#include <stddef.h>
 #include <string.h>
 #include <netinet/in.h>
 
@@ -158,6 +159,8 @@ int hs_wire_build_request(const struct hs_wire_input *in, struct hs_buf *b)
     return 0;
 }
 
+_Static_assert(offsetof(struct hs_wire_log, referrer) == 11 * sizeof(struct hs_str), "hs_wire_log strings");
+
 static int str_in(const struct hs_str *s, uint32_t size)
 {
     return s->off <= size && s->len <= size - s->off;
@@ -221,6 +224,16 @@ int hs_wire_response_valid(const struct hs_wire_response *r, uint32_t size)
         struct hs_str s;
         memcpy(&s, &pairs[i], sizeof(s));   /* the array may be unaligned in a hostile blob */
         if (!str_in(&s, size)) return 0;
+    }
+    if (r->log_off)
+    {
+        struct hs_wire_log log;
+        const struct hs_str *strs = &log.user_name;
+
+        if (r->log_off > size || sizeof(log) > size - r->log_off) return 0;
+        memcpy(&log, (const uint8_t *)r + r->log_off, sizeof(log));
+        for (i = 0; i < 12; i++)
+            if (!str_in(&strs[i], size)) return 0;
     }
     return files_valid(r, size);
 }

@@ -2,7 +2,8 @@
  * What the HTTP Server API 2.0 properties do to requests: a URL group's URLs are registered when
  * they are added (conflicts show at once, across processes), an unbound group's requests get
  * http.sys's 503, and HttpServerStateProperty (session, group, queue), the connection limit and
- * the bandwidth limit of HttpServerQosProperty act on requests as on Windows.
+ * the bandwidth limit of HttpServerQosProperty act on requests as on Windows, and W3C logging
+ * writes its files.
  *
  * Usage: v2_props.exe PORT      (uses PORT only)
  *        v2_props.exe child PORT URL   (internal: adds URL to a group of its own; exit code: the result)
@@ -538,6 +539,211 @@ static void test_bandwidth(void)
     HttpCloseServerSession(session);
 }
 
+/* HTTP_LOG_FIELDS_DATA as Windows' http.h lays it out; MinGW's copy lacks ServiceNameLength. */
+struct log_fields
+{
+    HTTP_LOG_DATA Base;
+    USHORT UserNameLength, UriStemLength, ClientIpLength, ServerNameLength, ServiceNameLength, ServerIpLength;
+    USHORT MethodLength, UriQueryLength, HostLength, UserAgentLength, CookieLength, ReferrerLength;
+    WCHAR *UserName, *UriStem;
+    char *ClientIp, *ServerName, *ServiceName, *ServerIp, *Method, *UriQuery, *Host, *UserAgent, *Cookie, *Referrer;
+    USHORT ServerPort, ProtocolStatus;
+    ULONG Win32Status;
+    HTTP_VERB MethodNum;
+    USHORT SubStatus;
+};
+
+#define LOG_FIELD_DATE      0x00000001
+#define LOG_FIELD_TIME      0x00000002
+#define LOG_FIELD_CLIENT_IP 0x00000004
+#define LOG_FIELD_USER_NAME 0x00000008
+#define LOG_FIELD_SITE_NAME 0x00000010
+#define LOG_FIELD_METHOD    0x00000080
+#define LOG_FIELD_URI_STEM  0x00000100
+#define LOG_FIELD_URI_QUERY 0x00000200
+#define LOG_FIELD_STATUS    0x00000400
+#define LOG_FIELD_SUB_STATUS 0x00200000
+#define LOGGING_FLAG_UTF8   0x2
+
+static ULONG set_logging(HTTP_SERVER_SESSION_ID session, HTTP_URL_GROUP_ID group, BOOL present, const WCHAR *dir,
+                         const WCHAR *software, ULONG fields)
+{
+    HTTP_LOGGING_INFO info;
+
+    memset(&info, 0, sizeof(info));
+    info.Flags.Present = present;
+    info.LoggingFlags = LOGGING_FLAG_UTF8;
+    info.SoftwareName = software;
+    info.SoftwareNameLength = software ? lstrlenW(software) * sizeof(WCHAR) : 0;
+    info.DirectoryName = dir;
+    info.DirectoryNameLength = dir ? lstrlenW(dir) * sizeof(WCHAR) : 0;
+    info.Format = HttpLoggingTypeW3C;
+    info.Fields = fields;
+    info.RolloverType = HttpLoggingRolloverDaily;
+    if (group) return HttpSetUrlGroupProperty(group, HttpServerLoggingProperty, &info, sizeof(info));
+    return HttpSetServerSessionProperty(session, HttpServerLoggingProperty, &info, sizeof(info));
+}
+
+/* A GET of path answered 200, with log data naming user (NULL: no pLogData at all). */
+static ULONG logged_exchange(HANDLE queue, const char *path, const WCHAR *user, int *status)
+{
+    HTTP_REQUEST_V1 *req = alloc_request();
+    struct http_response resp;
+    struct test_response r;
+    struct log_fields log;
+    struct client c;
+    ULONG ret = ERROR_CONNECTION_REFUSED, got, dummy;
+
+    *status = CLIENT_ERROR;
+    if (send_get(&c, path) && !(ret = receive_request(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &got, TIMEOUT)))
+    {
+        memset(&log, 0, sizeof(log));
+        log.Base.Type = HttpLogDataTypeFields;
+        log.UserName = (WCHAR *)user;
+        log.UserNameLength = user ? lstrlenW(user) * sizeof(WCHAR) : 0;
+        log.Method = "GET";
+        log.MethodLength = 3;
+        log.ServiceName = "W3SVC7";
+        log.ServiceNameLength = 6;
+        log.ProtocolStatus = 200;
+        log.SubStatus = 3;
+        init_response(&r, 200, "OK", "text/plain", "logged");
+        ret = HttpSendHttpResponse(queue, req->RequestId, 0, &r.resp, NULL, &dummy, NULL, 0, NULL,
+                                   user ? (HTTP_LOG_DATA *)&log : NULL);
+        *status = client_read_response(&c, &resp, FALSE, TIMEOUT);
+        if (*status == CLIENT_OK) *status = resp.status;
+        response_free(&resp);
+    }
+    client_close(&c);
+    free_request(req);
+    return ret;
+}
+
+/* The whole file; NULL if it cannot be read. */
+static char *read_text(const WCHAR *path, DWORD *len)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    static char text[65536];
+
+    *len = 0;
+    if (file == INVALID_HANDLE_VALUE) return NULL;
+    ReadFile(file, text, sizeof(text) - 1, len, NULL);
+    CloseHandle(file);
+    text[*len] = 0;
+    return text;
+}
+
+static int count_lines(const char *text, const char *needle)
+{
+    int n = 0;
+    const char *p;
+
+    for (p = text; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+/* HttpServerLoggingProperty (W3C): the files in the directory named, with the header lines and
+ * one line per response the application gave log data for. */
+static void test_logging(void)
+{
+    HTTP_SERVER_SESSION_ID session = new_session();
+    HTTP_URL_GROUP_ID group = new_group(session);
+    HANDLE queue = new_queue();
+    WCHAR base[MAX_PATH], dir[MAX_PATH], session_dir[MAX_PATH], file[MAX_PATH], session_file[MAX_PATH], url[128];
+    char expect[256], date[16];
+    struct log_fields bad;
+    struct test_response r;
+    SYSTEMTIME now;
+    DWORD len;
+    ULONG ret, dummy;
+    char *text;
+    int status;
+
+    GetTempPathW(MAX_PATH, base);
+    wsprintfW(dir, L"%sw3c-%lu\\site\\logs", base, GetCurrentProcessId());
+    wsprintfW(session_dir, L"%sw3c-%lu\\central", base, GetCurrentProcessId());
+    ret = HttpAddUrlToUrlGroup(group, url_of(url, "/logged/"), 1, 0);
+    ok(ret == NO_ERROR, "HttpAddUrlToUrlGroup(/logged/): expected NO_ERROR, got %lu\n", ret);
+    ok(set_binding(group, queue) == NO_ERROR, "binding /logged/: expected NO_ERROR\n");
+
+    ret = set_logging(session, group, TRUE, L"logs\\relative", NULL, LOG_FIELD_DATE);
+    ok(ret == ERROR_INVALID_PARAMETER, "a relative log directory: expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    ret = set_logging(session, group, TRUE, dir, NULL, LOG_FIELD_DATE | LOG_FIELD_TIME | LOG_FIELD_CLIENT_IP |
+                      LOG_FIELD_USER_NAME | LOG_FIELD_SITE_NAME | LOG_FIELD_METHOD | LOG_FIELD_URI_STEM |
+                      LOG_FIELD_URI_QUERY | LOG_FIELD_STATUS | LOG_FIELD_SUB_STATUS);
+    ok(ret == NO_ERROR, "group W3C logging into a new directory: expected NO_ERROR, got %lu\n", ret);
+    ok(GetFileAttributesW(dir) != INVALID_FILE_ATTRIBUTES && (GetFileAttributesW(dir) & FILE_ATTRIBUTE_DIRECTORY),
+       "the log directory: expected it made\n");
+
+    /* a run before this one may have left its files (process ids repeat) */
+    GetSystemTime(&now);
+    wsprintfW(file, L"%s\\u_ex%02u%02u%02u.log", dir, now.wYear % 100, now.wMonth, now.wDay);
+    DeleteFileW(file);
+    wsprintfW(session_file, L"%s\\u_ex%02u%02u%02u.log", session_dir, now.wYear % 100, now.wMonth, now.wDay);
+    DeleteFileW(session_file);
+    ret = logged_exchange(queue, "/logged/a?x=1", L"alice", &status);
+    ok(ret == NO_ERROR && status == 200, "a response with log data: expected NO_ERROR and 200, got %lu, %d\n", ret, status);
+    ret = logged_exchange(queue, "/logged/b", NULL, &status);
+    ok(ret == NO_ERROR && status == 200, "a response without log data: expected NO_ERROR and 200, got %lu, %d\n", ret, status);
+
+    snprintf(date, sizeof(date), "%04u-%02u-%02u", now.wYear, now.wMonth, now.wDay);
+    text = read_text(file, &len);
+    ok(text != NULL, "the daily log u_exYYMMDD.log (UTC): expected it in the directory\n");
+    if (text)
+    {
+        static const char head[] = "#Software: Microsoft HTTP API 2.0\r\n#Version: 1.0\r\n#Date: ";
+        ok(!strncmp(text, head, sizeof(head) - 1),
+           "log header: expected #Software, #Version, #Date, got \"%s\"\n", dbgstr(text, 80));
+        snprintf(expect, sizeof(expect), "#Date: %s ", date);
+        ok(strstr(text, expect) != NULL, "#Date: expected today's UTC date %s\n", date);
+        ok(strstr(text, "\r\n#Fields: date time s-sitename cs-method cs-uri-stem cs-uri-query cs-username c-ip "
+                        "sc-status sc-substatus\r\n") != NULL,
+           "#Fields: expected the selected fields in W3C order, got \"%s\"\n", dbgstr(text, 200));
+        snprintf(expect, sizeof(expect), "\r\n%s ", date);
+        ok(count_lines(text, expect) == 1, "log lines: expected one (the response with log data), got %d in \"%s\"\n",
+           count_lines(text, expect), dbgstr(text, 200));
+        ok(strstr(text, " W3SVC7 GET /logged/a x=1 alice 127.0.0.1 200 3\r\n") != NULL,
+           "log line: expected \"W3SVC7 GET /logged/a x=1 alice 127.0.0.1 200 3\", got \"%s\"\n", dbgstr(text, 250));
+        ok(!strstr(text, "/logged/b"), "a response without log data: expected no line\n");
+    }
+
+    /* the group's logging taken away: the session's applies */
+    ret = set_logging(session, 0, TRUE, session_dir, L"Central Log", LOG_FIELD_URI_STEM | LOG_FIELD_STATUS);
+    ok(ret == NO_ERROR, "session W3C logging: expected NO_ERROR, got %lu\n", ret);
+    ret = set_logging(session, group, FALSE, NULL, NULL, 0);
+    ok(ret == NO_ERROR, "group logging not present: expected NO_ERROR, got %lu\n", ret);
+    ret = logged_exchange(queue, "/logged/c", L"bob", &status);
+    ok(ret == NO_ERROR && status == 200, "a response with log data: expected NO_ERROR and 200, got %lu, %d\n", ret, status);
+    text = read_text(session_file, &len);
+    ok(text && !strncmp(text, "#Software: Central Log\r\n", 24) && strstr(text, "#Fields: cs-uri-stem sc-status\r\n") &&
+       strstr(text, "\r\n/logged/c 200\r\n"),
+       "the session's log: expected its header and the line, got \"%s\"\n", text ? dbgstr(text, 200) : "(no file)");
+
+    /* log data must say what it is */
+    memset(&bad, 0, sizeof(bad));
+    bad.Base.Type = 7;
+    {
+        HTTP_REQUEST_V1 *req = alloc_request();
+        struct client c;
+        ULONG got;
+
+        if (send_get(&c, "/logged/d") && !receive_request(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &got, TIMEOUT))
+        {
+            init_response(&r, 200, "OK", NULL, "x");
+            ret = HttpSendHttpResponse(queue, req->RequestId, 0, &r.resp, NULL, &dummy, NULL, 0, NULL, (HTTP_LOG_DATA *)&bad);
+            ok(ret == ERROR_INVALID_PARAMETER, "log data of an unknown type: expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+            respond_text(queue, req->RequestId, "x");
+        }
+        client_close(&c);
+        free_request(req);
+    }
+
+    HttpCloseRequestQueue(queue);
+    HttpCloseServerSession(session);
+    DeleteFileW(file);
+    DeleteFileW(session_file);
+}
+
 int main(int argc, char **argv)
 {
     ULONG ret;
@@ -554,6 +760,7 @@ int main(int argc, char **argv)
     test_state();
     test_connection_limit();
     test_bandwidth();
+    test_logging();
 
     HttpTerminate(HTTP_INITIALIZE_SERVER, NULL);
     return test_report();
