@@ -112,6 +112,7 @@ struct hs_group_bind
 #define HS_SPROP_CONN_LIMIT 2    /* value: MaxConnections (groups only; 0xffffffff: none) */
 #define HS_SPROP_BANDWIDTH  3    /* value: MaxBandwidth in bytes per second (1024 or more, 0xffffffff: none) */
 #define HS_SPROP_LOGGING    4    /* data: hs_log_config and its strings (W3C only) */
+#define HS_SPROP_AUTH       5    /* value: AuthSchemes (HTTP_AUTH_ENABLE_*) */
 struct hs_server_property
 {
     uint64_t group;              /* 0: the session itself */
@@ -392,8 +393,18 @@ struct hs_wire_request
     uint32_t unknown_off;          /* array of unknown_count pairs {name, value} of hs_str */
     struct hs_str body;            /* entity body bytes that came with the request */
     uint32_t ssl_off;              /* struct hs_wire_ssl (8-aligned) when HS_REQ_SECURE, else 0 */
-    uint32_t reserved[3];
+    uint32_t auth;                 /* HS_AUTH_INFO(status, type): the V2 Auth request info; 0: none */
+    int32_t  auth_sec_status;      /* its SecStatus */
+    uint32_t reserved;
 };
+
+/* HTTP_REQUEST_AUTH_INFO's AuthStatus (HTTP_AUTH_STATUS) and AuthType
+ * (HTTP_REQUEST_AUTH_TYPE), for a request to a URL group with
+ * authentication enabled. */
+#define HS_AUTH_PRESENT            0x1
+#define HS_AUTH_INFO(status, type) (HS_AUTH_PRESENT | ((uint32_t)(status) << 8) | ((uint32_t)(type) << 16))
+#define HS_AUTH_STATUS(auth)       (((auth) >> 8) & 0xff)
+#define HS_AUTH_TYPE(auth)         (((auth) >> 16) & 0xff)
 
 /* What HTTP_REQUEST.pSslInfo and the SslProtocol request info say. */
 struct hs_wire_ssl

@@ -5,9 +5,10 @@
  * Every property is validated as documented and kept, so that a program
  * configures its server the way it does on Windows and reads back what it
  * set.  The engine applies the binding (v2objects.c), the states, the
- * connection limit, the bandwidth limit, W3C logging (v2log.c), the queue
+ * connection limit, the bandwidth limit, W3C logging (v2log.c), the
+ * authentication schemes (as the requests' Auth information), the queue
  * length and the 503 verbosity; the timeouts, flow rate, the other log
- * formats, authentication and channel binding are kept only.
+ * formats, extended authentication and channel binding are kept only.
  *
  * Structures with pointers are kept as one self-contained block (the
  * structure, then what it points to) and returned the same way by Query:
@@ -470,7 +471,13 @@ static ULONG set_prop(struct v2_session *session, struct v2_group *group, ULONG 
     case HttpServerQosProperty:
         return set_qos(session, group, props, owner, info, len);
     case HttpServerAuthenticationProperty:
+    {
+        const HTTP_SERVER_AUTHENTICATION_INFO *a = info;
+        if ((ret = check_auth(a, len))) return ret;
+        if ((ret = v2_apply_property(session, group, HS_SPROP_AUTH, a->Flags.Present, a->AuthSchemes, NULL, 0)))
+            return ret;
         return set_auth(&props->auth, info, len);
+    }
     case HttpServerExtendedAuthenticationProperty:
         return set_auth(&props->ext_auth, info, len);
     case HttpServerLoggingProperty:

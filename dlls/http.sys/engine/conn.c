@@ -23,6 +23,7 @@
 #include "tls.h"
 #include "tlsinfo.h"
 #include "urlgroup.h"
+#include "auth.h"
 
 #define READ_CHUNK        16384
 #define DRAIN_LIMIT       (1u << 20)  /* unread body discarded before giving up on a connection */
@@ -542,6 +543,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     const char *host = head + hp->host_off;
     size_t host_len = hp->host_len, host_name_len;
     uint8_t ip[16];
+    uint32_t schemes;
     int family, err;
 
     if (!host_len)
@@ -615,6 +617,15 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     wi.url_context = route.context;
     wi.bytes_received = hp->head_len;
     wi.flags = c->secure ? HS_REQ_SECURE : 0;
+    if ((schemes = hs_group_auth_schemes(eng, req->group_key)))
+    {
+        const struct hp_header *authz = NULL;
+        size_t i;
+        for (i = 0; i < hp->header_count && !authz; i++)
+            if (hp->headers[i].known == HP_HDR_AUTHORIZATION) authz = &hp->headers[i];
+        wi.auth = hs_auth_check(schemes, authz ? head + authz->value_off : NULL, authz ? authz->value_len : 0,
+                                &wi.auth_sec_status);
+    }
     if (c->tls)
     {
         hs_tls_request_info(c, &ssl_info);

@@ -194,6 +194,10 @@ static uint32_t set_property(struct hs_session *s, const uint8_t *in, uint32_t l
         t = g ? &g->throttle : &s->throttle;
         hs_throttle_set(t, p.present && p.value != LIMIT_NONE ? p.value : 0);
         return 0;
+    case HS_SPROP_AUTH:
+        if (g) g->auth_present = p.present, g->auth_schemes = p.present ? p.value : 0;
+        else s->auth_present = p.present, s->auth_schemes = p.present ? p.value : 0;
+        return 0;
     case HS_SPROP_LOGGING:
         if (p.present && (err = hs_w3c_new(in + sizeof(p), p.data_len, &fresh))) return err;
         log = g ? &g->log : &s->log;
@@ -287,6 +291,14 @@ enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_
     if (hs_queue_full(*q)) return HS_TARGET_REFUSED;
     charge(eng, c, g);
     return HS_TARGET_QUEUE;
+}
+
+uint32_t hs_group_auth_schemes(struct hs_engine *eng, uint64_t key)
+{
+    struct hs_group *g;
+
+    if (!key || !(g = hs_group_find(eng, key))) return 0;
+    return g->auth_present ? g->auth_schemes : g->session->auth_schemes;
 }
 
 struct hs_w3c *hs_group_log(struct hs_engine *eng, uint64_t key)

@@ -6,7 +6,7 @@
  * request routed to a group finds out here where it goes (the group's
  * queue) or why it cannot (unbound, disabled, over the connection limit).
  * The group's and its session's properties that act on traffic live here
- * too: state, connection limit, bandwidth, W3C logging.
+ * too: state, connection limit, bandwidth, W3C logging, authentication.
  */
 #ifndef HS_URLGROUP_H
 #define HS_URLGROUP_H
@@ -27,6 +27,7 @@ struct hs_session
     uint32_t inactive;               /* HttpServerStateProperty */
     struct hs_throttle throttle;     /* bandwidth: rate 0 when not set */
     struct hs_w3c *log;              /* HttpServerLoggingProperty (W3C); NULL: none */
+    uint32_t auth_present, auth_schemes;   /* HttpServerAuthenticationProperty */
 };
 
 struct hs_group
@@ -42,6 +43,7 @@ struct hs_group
     uint32_t conns;                  /* connections whose last request came here */
     struct hs_throttle throttle;
     struct hs_w3c *log;
+    uint32_t auth_present, auth_schemes;
 };
 
 /* Where a routed request goes. */
@@ -64,6 +66,8 @@ struct hs_group *hs_group_find(struct hs_engine *eng, uint64_t key);
 enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_t owner, struct hs_queue **q);
 /* The connection closes: it no longer counts against its group's limit. */
 void hs_group_uncharge(struct hs_engine *eng, struct hs_conn *c);
+/* The authentication schemes of a request's group (else its session's); 0: none. */
+uint32_t hs_group_auth_schemes(struct hs_engine *eng, uint64_t key);
 /* The W3C log of the group a request was routed to (else its session's), or NULL. */
 struct hs_w3c *hs_group_log(struct hs_engine *eng, uint64_t key);
 /* The bandwidth limit the connection's responses are under, or NULL. */

@@ -102,6 +102,8 @@ int hs_wire_build_request(const struct hs_wire_input *in, struct hs_buf *b)
 
     hs_wire_sockaddr(in->remote, w.remote_addr);
     hs_wire_sockaddr(in->local, w.local_addr);
+    w.auth = in->auth;
+    w.auth_sec_status = in->auth_sec_status;
 
     for (i = 0; i < hp->header_count; i++)
     {

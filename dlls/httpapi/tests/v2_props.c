@@ -2,8 +2,8 @@
  * What the HTTP Server API 2.0 properties do to requests: a URL group's URLs are registered when
  * they are added (conflicts show at once, across processes), an unbound group's requests get
  * http.sys's 503, and HttpServerStateProperty (session, group, queue), the connection limit and
- * the bandwidth limit of HttpServerQosProperty act on requests as on Windows, and W3C logging
- * writes its files.
+ * the bandwidth limit of HttpServerQosProperty act on requests as on Windows, W3C logging
+ * writes its files, and HttpServerAuthenticationProperty gives each request its Auth information.
  *
  * Usage: v2_props.exe PORT      (uses PORT only)
  *        v2_props.exe child PORT URL   (internal: adds URL to a group of its own; exit code: the result)
@@ -564,6 +564,10 @@ struct log_fields
 #define LOG_FIELD_STATUS    0x00000400
 #define LOG_FIELD_SUB_STATUS 0x00200000
 #define LOGGING_FLAG_UTF8   0x2
+#ifndef HTTP_AUTH_ENABLE_BASIC
+#define HTTP_AUTH_ENABLE_BASIC 0x1
+#define HTTP_AUTH_ENABLE_NTLM  0x4
+#endif
 
 static ULONG set_logging(HTTP_SERVER_SESSION_ID session, HTTP_URL_GROUP_ID group, BOOL present, const WCHAR *dir,
                          const WCHAR *software, ULONG fields)
@@ -744,6 +748,149 @@ static void test_logging(void)
     DeleteFileW(session_file);
 }
 
+static ULONG set_auth(HTTP_SERVER_SESSION_ID session, HTTP_URL_GROUP_ID group, BOOL present, ULONG schemes,
+                      const WCHAR *realm)
+{
+    HTTP_SERVER_AUTHENTICATION_INFO info;
+
+    memset(&info, 0, sizeof(info));
+    info.Flags.Present = present;
+    info.AuthSchemes = schemes;
+    info.BasicParams.Realm = (WCHAR *)realm;
+    info.BasicParams.RealmLength = realm ? lstrlenW(realm) * sizeof(WCHAR) : 0;
+    if (group) return HttpSetUrlGroupProperty(group, HttpServerAuthenticationProperty, &info, sizeof(info));
+    return HttpSetServerSessionProperty(session, HttpServerAuthenticationProperty, &info, sizeof(info));
+}
+
+struct auth_seen
+{
+    BOOL present;                  /* an HttpRequestInfoTypeAuth entry */
+    ULONG count;                   /* RequestInfoCount */
+    HTTP_REQUEST_AUTH_INFO info;   /* its first fields, as MinGW's http.h has them */
+    ULONG length;
+    int status;                    /* what the client saw of the 401 */
+    char challenge[128];           /* its WWW-Authenticate */
+    int challenges;
+};
+
+/* A GET with the given Authorization (NULL: none); the application answers 401 with a Basic
+ * challenge of its own, as applications do. */
+static void auth_exchange(HANDLE queue, const char *path, const char *authorization, struct auth_seen *seen)
+{
+    HTTP_REQUEST_V2 *req = (HTTP_REQUEST_V2 *)alloc_request();
+    struct http_response resp;
+    struct test_response r;
+    struct client c;
+    char text[512];
+    const char *value;
+    ULONG got, i, dummy;
+
+    memset(seen, 0, sizeof(*seen));
+    seen->status = CLIENT_ERROR;
+    if (!client_connect(&c, AF_INET, port))
+    {
+        client_close(&c);
+        free_request((HTTP_REQUEST_V1 *)req);
+        return;
+    }
+    snprintf(text, sizeof(text), "GET %s HTTP/1.1\r\nHost: localhost\r\n%s%s%s\r\n", path,
+             authorization ? "Authorization: " : "", authorization ? authorization : "", authorization ? "\r\n" : "");
+    client_send_str(&c, text);
+    if (!receive_request(queue, HTTP_NULL_ID, 0, (HTTP_REQUEST_V1 *)req, REQ_BUFFER_SIZE, &got, TIMEOUT))
+    {
+        seen->count = req->RequestInfoCount;
+        for (i = 0; i < req->RequestInfoCount; i++)
+        {
+            if (req->pRequestInfo[i].InfoType != HttpRequestInfoTypeAuth) continue;
+            seen->present = TRUE;
+            seen->length = req->pRequestInfo[i].InfoLength;
+            memcpy(&seen->info, req->pRequestInfo[i].pInfo, sizeof(seen->info));
+        }
+        init_response(&r, 401, "Unauthorized", "text/plain", "who?");
+        set_known_header(&r, HttpHeaderWwwAuthenticate, "Basic realm=\"test realm\"");
+        HttpSendHttpResponse(queue, req->RequestId, 0, &r.resp, NULL, &dummy, NULL, 0, NULL, NULL);
+        seen->status = client_read_response(&c, &resp, FALSE, TIMEOUT);
+        if (seen->status == CLIENT_OK)
+        {
+            seen->status = resp.status;
+            seen->challenges = response_header_count(&resp, "WWW-Authenticate");
+            if ((value = response_header(&resp, "WWW-Authenticate")))
+                snprintf(seen->challenge, sizeof(seen->challenge), "%s", value);
+        }
+        response_free(&resp);
+    }
+    client_close(&c);
+    free_request((HTTP_REQUEST_V1 *)req);
+}
+
+/* HttpServerAuthenticationProperty: every request is delivered, with HTTP_REQUEST_AUTH_INFO saying
+ * what its Authorization header amounts to; the application sends the 401 and its challenge.  A Wine
+ * prefix has no accounts to log Basic credentials on to: they are a failed logon. */
+static void test_authentication(void)
+{
+    HTTP_SERVER_SESSION_ID session = new_session();
+    HTTP_URL_GROUP_ID group = new_group(session), plain = new_group(session);
+    HANDLE queue = new_queue();
+    struct auth_seen seen;
+    WCHAR url[128];
+    ULONG ret;
+
+    ret = HttpAddUrlToUrlGroup(group, url_of(url, "/auth/"), 1, 0);
+    ok(ret == NO_ERROR, "HttpAddUrlToUrlGroup(/auth/): expected NO_ERROR, got %lu\n", ret);
+    ret = HttpAddUrlToUrlGroup(plain, url_of(url, "/noauth/"), 2, 0);
+    ok(ret == NO_ERROR, "HttpAddUrlToUrlGroup(/noauth/): expected NO_ERROR, got %lu\n", ret);
+    ok(set_binding(group, queue) == NO_ERROR, "binding /auth/: expected NO_ERROR\n");
+    ok(set_binding(plain, queue) == NO_ERROR, "binding /noauth/: expected NO_ERROR\n");
+    ret = set_auth(session, group, TRUE, HTTP_AUTH_ENABLE_BASIC, L"test realm");
+    ok(ret == NO_ERROR, "Basic authentication on the group: expected NO_ERROR, got %lu\n", ret);
+
+    auth_exchange(queue, "/auth/a", NULL, &seen);
+    ok(seen.present, "no credentials: expected an HttpRequestInfoTypeAuth entry (of %lu)\n", seen.count);
+    ok(seen.length == 80, "HTTP_REQUEST_AUTH_INFO: expected 80 bytes, got %lu\n", seen.length);
+    ok(seen.info.AuthStatus == HttpAuthStatusNotAuthenticated && seen.info.AuthType == HttpRequestAuthTypeNone,
+       "no credentials: expected HttpAuthStatusNotAuthenticated (1) and HttpRequestAuthTypeNone (0), got %u, %u\n",
+       seen.info.AuthStatus, seen.info.AuthType);
+    ok(!seen.info.AccessToken, "no credentials: expected no AccessToken, got %p\n", seen.info.AccessToken);
+    ok(seen.status == 401 && seen.challenges == 1 && !strcmp(seen.challenge, "Basic realm=\"test realm\""),
+       "the application's 401: expected it as sent, one WWW-Authenticate; got %d, %d \"%s\"\n", seen.status,
+       seen.challenges, seen.challenge);
+
+    auth_exchange(queue, "/auth/b", "Basic dXNlcjpwYXNzd29yZA==", &seen);
+    ok(seen.present && seen.info.AuthStatus == HttpAuthStatusFailure && seen.info.AuthType == HttpRequestAuthTypeBasic,
+       "Basic credentials: expected HttpAuthStatusFailure (2) and HttpRequestAuthTypeBasic (1), got %d, %u, %u\n",
+       seen.present, seen.info.AuthStatus, seen.info.AuthType);
+    ok(seen.info.SecStatus == SEC_E_LOGON_DENIED, "Basic credentials: expected SEC_E_LOGON_DENIED, got %#lx\n",
+       (ULONG)seen.info.SecStatus);
+    ok(!seen.info.AccessToken, "Basic credentials not logged on: expected no AccessToken, got %p\n", seen.info.AccessToken);
+
+    auth_exchange(queue, "/auth/c", "Negotiate YIIBbgYGKwYBBQUC", &seen);
+    ok(seen.present && seen.info.AuthStatus == HttpAuthStatusNotAuthenticated &&
+       seen.info.AuthType == HttpRequestAuthTypeNegotiate,
+       "a scheme not enabled: expected HttpAuthStatusNotAuthenticated (1) and its type (Negotiate, 4), got %d, %u, %u\n",
+       seen.present, seen.info.AuthStatus, seen.info.AuthType);
+
+    auth_exchange(queue, "/noauth/x", "Basic dXNlcjpwYXNzd29yZA==", &seen);
+    ok(!seen.present && seen.status == 401,
+       "a group without authentication: expected no Auth information, got %d (of %lu)\n", seen.present, seen.count);
+
+    /* the session's applies to a group that sets none */
+    ret = set_auth(session, 0, TRUE, HTTP_AUTH_ENABLE_BASIC | HTTP_AUTH_ENABLE_NTLM, NULL);
+    ok(ret == NO_ERROR, "authentication on the session: expected NO_ERROR, got %lu\n", ret);
+    auth_exchange(queue, "/noauth/y", "NTLM TlRMTVNTUAABAAAA", &seen);
+    ok(seen.present && seen.info.AuthStatus == HttpAuthStatusNotAuthenticated && seen.info.AuthType == HttpRequestAuthTypeNTLM,
+       "the session's schemes: expected NotAuthenticated (1) and NTLM (3), got %d, %u, %u\n", seen.present,
+       seen.info.AuthStatus, seen.info.AuthType);
+    ret = set_auth(session, group, FALSE, 0, NULL);
+    ok(ret == NO_ERROR, "group authentication not present: expected NO_ERROR, got %lu\n", ret);
+    auth_exchange(queue, "/auth/d", "Basic !!", &seen);
+    ok(seen.present && seen.info.AuthStatus == HttpAuthStatusFailure && seen.info.SecStatus == SEC_E_INVALID_TOKEN,
+       "malformed Basic under the session's schemes: expected HttpAuthStatusFailure and SEC_E_INVALID_TOKEN, got %d, %u, %#lx\n",
+       seen.present, seen.info.AuthStatus, (ULONG)seen.info.SecStatus);
+
+    HttpCloseRequestQueue(queue);
+    HttpCloseServerSession(session);
+}
+
 int main(int argc, char **argv)
 {
     ULONG ret;
@@ -761,6 +908,7 @@ int main(int argc, char **argv)
     test_connection_limit();
     test_bandwidth();
     test_logging();
+    test_authentication();
 
     HttpTerminate(HTTP_INITIALIZE_SERVER, NULL);
     return test_report();
