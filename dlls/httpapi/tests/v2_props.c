@@ -746,6 +746,12 @@ static void test_logging(void)
     HttpCloseServerSession(session);
     DeleteFileW(file);
     DeleteFileW(session_file);
+    RemoveDirectoryW(dir);
+    RemoveDirectoryW(session_dir);
+    wsprintfW(dir, L"%sw3c-%lu\\site", base, GetCurrentProcessId());
+    RemoveDirectoryW(dir);
+    wsprintfW(dir, L"%sw3c-%lu", base, GetCurrentProcessId());
+    RemoveDirectoryW(dir);
 }
 
 static ULONG set_auth(HTTP_SERVER_SESSION_ID session, HTTP_URL_GROUP_ID group, BOOL present, ULONG schemes,
