@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#define HS_PROTO_VERSION 3
+#define HS_PROTO_VERSION 4
 
 /* ------------------------------------------------------------------------ */
 /* Installed layout                                                          */
@@ -480,7 +480,7 @@ struct hs_wire_file
  * that scribbles over the segment can only hurt its own queue.
  */
 #define HS_SHM_MAGIC   0x4d485348u   /* "HSHM" */
-#define HS_SHM_VERSION 2
+#define HS_SHM_VERSION 3
 
 struct hs_shm_header
 {

@@ -12,7 +12,7 @@ import time
 
 HDR = struct.Struct("<IHHQQ")          # length, type, reserved, op, file
 AUTH_MAGIC = 0x53485448
-PROTO_VERSION = 3
+PROTO_VERSION = 4
 MSG_AUTH, MSG_WELCOME, MSG_OPEN, MSG_CLOSE, MSG_IOCTL, MSG_CANCEL, MSG_COMPLETE, MSG_SHUTDOWN, MSG_BYE = range(1, 10)
 
 
