@@ -369,6 +369,7 @@ int main(int argc, char **argv)
     hs_config_finish(&eng->cfg);
     hs_list_init(&eng->files);
     hs_list_init(&eng->queues);
+    hs_list_init(&eng->groups);
     hs_list_init(&eng->listeners);
     hs_list_init(&eng->conns);
     hs_list_init(&eng->pending_ops);

@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#define HS_PROTO_VERSION 4
+#define HS_PROTO_VERSION 5
 
 /* ------------------------------------------------------------------------ */
 /* Installed layout                                                          */
@@ -117,6 +117,61 @@ struct hs_queue_name
     uint32_t name_len;           /* bytes of UTF-8 that follow, no terminator (1..260) */
 };
 #define HS_QUEUE_NAME_MAX 260    /* MAX_PATH: HttpCreateRequestQueue's limit, in bytes of UTF-16 */
+
+/*
+ * HTTP Server API 2.0 server sessions and URL groups.  A server session is
+ * a file on the device that never becomes a queue (HttpCreateServerSession
+ * opens it); these IOCTLs go to it and name its groups by the library's
+ * group id.  A group's URLs are in the engine from HttpAddUrlToUrlGroup on,
+ * bound to a queue or not: a request for an unbound group gets a 503.
+ */
+#define HS_IOCTL_GROUP_CREATE     HS_CTL_CODE(0x940) /* in: hs_group_params */
+#define HS_IOCTL_GROUP_CLOSE      HS_CTL_CODE(0x941) /* in: hs_group_params */
+#define HS_IOCTL_GROUP_ADD_URL    HS_CTL_CODE(0x942) /* in: hs_group_params, hs_url_params, UTF-8 URL */
+#define HS_IOCTL_GROUP_REMOVE_URL HS_CTL_CODE(0x943) /* in: hs_group_params, hs_url_params, UTF-8 URL */
+#define HS_IOCTL_GROUP_BIND       HS_CTL_CODE(0x944) /* in: hs_group_bind */
+#define HS_IOCTL_SERVER_PROPERTY  HS_CTL_CODE(0x945) /* in: hs_server_property + data_len bytes */
+#define HS_IOCTL_QUEUE_STATE      HS_CTL_CODE(0x946) /* on a v2 queue; in: u32 HTTP_ENABLED_STATE */
+
+struct hs_group_params
+{
+    uint64_t group;              /* HTTP_URL_GROUP_ID */
+};
+
+struct hs_group_bind
+{
+    uint64_t group;
+    uint64_t queue_id;           /* hs_queue_info.queue_id of a queue of the same process; 0 unbinds */
+};
+
+/* A property of the session (group 0) or of one of its groups.  A group's
+ * property that is not present falls back to the session's. */
+#define HS_SPROP_STATE      1    /* value: HTTP_ENABLED_STATE */
+#define HS_SPROP_CONN_LIMIT 2    /* value: MaxConnections (groups only; 0xffffffff: none) */
+#define HS_SPROP_BANDWIDTH  3    /* value: MaxBandwidth in bytes per second (1024 or more, 0xffffffff: none) */
+#define HS_SPROP_LOGGING    4    /* data: hs_log_config and its strings (W3C only) */
+#define HS_SPROP_AUTH       5    /* value: AuthSchemes (HTTP_AUTH_ENABLE_*) */
+struct hs_server_property
+{
+    uint64_t group;              /* 0: the session itself */
+    uint32_t property;           /* HS_SPROP_* */
+    uint32_t present;            /* HTTP_PROPERTY_FLAGS.Present; 0 takes the setting away */
+    uint32_t value;
+    uint32_t data_len;           /* bytes that follow */
+};
+
+/* HTTP_LOGGING_INFO as the engine applies it: W3C files in a directory the
+ * library made and named as a Unix path.  software_len bytes of UTF-8
+ * (0: the default name), then dir_len bytes of the directory, follow. */
+struct hs_log_config
+{
+    uint32_t logging_flags;      /* HTTP_LOGGING_FLAG_* */
+    uint32_t fields;             /* HTTP_LOG_FIELD_* */
+    uint32_t rollover;           /* HTTP_LOGGING_ROLLOVER_TYPE */
+    uint32_t rollover_size;      /* bytes, HttpLoggingRolloverSize only (0xffffffff: none) */
+    uint32_t software_len;
+    uint32_t dir_len;
+};
 
 struct hs_client_cert_params
 {
@@ -380,8 +435,18 @@ struct hs_wire_request
     uint32_t unknown_off;          /* array of unknown_count pairs {name, value} of hs_str */
     struct hs_str body;            /* entity body bytes that came with the request */
     uint32_t ssl_off;              /* struct hs_wire_ssl (8-aligned) when HS_REQ_SECURE, else 0 */
-    uint32_t reserved[3];
+    uint32_t auth;                 /* HS_AUTH_INFO(status, type): the V2 Auth request info; 0: none */
+    int32_t  auth_sec_status;      /* its SecStatus */
+    uint32_t reserved;
 };
+
+/* HTTP_REQUEST_AUTH_INFO's AuthStatus (HTTP_AUTH_STATUS) and AuthType
+ * (HTTP_REQUEST_AUTH_TYPE), for a request to a URL group with
+ * authentication enabled. */
+#define HS_AUTH_PRESENT            0x1
+#define HS_AUTH_INFO(status, type) (HS_AUTH_PRESENT | ((uint32_t)(status) << 8) | ((uint32_t)(type) << 16))
+#define HS_AUTH_STATUS(auth)       (((auth) >> 8) & 0xff)
+#define HS_AUTH_TYPE(auth)         (((auth) >> 16) & 0xff)
 
 /* What HTTP_REQUEST.pSslInfo and the SslProtocol request info say. */
 struct hs_wire_ssl
@@ -419,6 +484,19 @@ struct hs_wire_response
     uint32_t file_off;             /* array of file_count struct hs_wire_file (8-aligned) */
     uint32_t cache_policy;         /* HS_RESP_HEADERS: HTTP_CACHE_POLICY_TYPE of pCachePolicy */
     uint32_t cache_seconds;        /* its SecondsToLive */
+    uint32_t log_off;              /* struct hs_wire_log (8-aligned), the caller's pLogData; 0: none */
+    uint32_t reserved;
+};
+
+/* HTTP_LOG_FIELDS_DATA: what the application asks to be logged for the
+ * response, its strings in UTF-8 (len 0: not given, the engine uses what it
+ * knows of the request). */
+struct hs_wire_log
+{
+    struct hs_str user_name, uri_stem, client_ip, server_name, service_name, server_ip;
+    struct hs_str method, uri_query, host, user_agent, cookie, referrer;
+    uint16_t server_port, protocol_status, sub_status, reserved;
+    uint32_t win32_status;
 };
 
 /* A chunk of HttpDataChunkFromFileHandle that the engine sends straight
@@ -467,7 +545,7 @@ struct hs_wire_frag
  * that scribbles over the segment can only hurt its own queue.
  */
 #define HS_SHM_MAGIC   0x4d485348u   /* "HSHM" */
-#define HS_SHM_VERSION 3
+#define HS_SHM_VERSION 4
 
 struct hs_shm_header
 {

@@ -43,7 +43,8 @@ struct queue
 };
 
 void queue_init(void);
-ULONG device_open(HANDLE *handle);            /* a handle on the service's device, no queue yet */
+/* A file on the driver's device: a queue once HS_IOCTL_SET_QUEUE says so. */
+ULONG device_open(HANDLE *handle);
 ULONG queue_open(HANDLE *handle, USHORT api_major);
 struct queue *queue_get(HANDLE handle);      /* takes a reference; NULL if not a queue */
 void queue_put(struct queue *q);

@@ -374,6 +374,75 @@ static ULONG add_headers(struct blob *b, struct hs_wire_response *w, const HTTP_
     return NO_ERROR;
 }
 
+/* HTTP_LOG_FIELDS_DATA as Windows' http.h lays it out (MinGW's lacks
+ * ServiceNameLength). */
+struct log_fields
+{
+    HTTP_LOG_DATA Base;
+    USHORT UserNameLength, UriStemLength, ClientIpLength, ServerNameLength, ServiceNameLength, ServerIpLength;
+    USHORT MethodLength, UriQueryLength, HostLength, UserAgentLength, CookieLength, ReferrerLength;
+    WCHAR *UserName, *UriStem;
+    char *ClientIp, *ServerName, *ServiceName, *ServerIp, *Method, *UriQuery, *Host, *UserAgent, *Cookie, *Referrer;
+    USHORT ServerPort, ProtocolStatus;
+    ULONG Win32Status;
+    HTTP_VERB MethodNum;
+    USHORT SubStatus;
+};
+
+static void add_wide(struct blob *b, const WCHAR *s, USHORT bytes, struct hs_str *where)
+{
+    int n = bytes ? WideCharToMultiByte(CP_UTF8, 0, s, bytes / sizeof(WCHAR), NULL, 0, NULL, NULL) : 0;
+
+    where->off = (uint32_t)b->len;
+    where->len = 0;
+    if (n <= 0 || !blob_reserve(b, n)) return;
+    WideCharToMultiByte(CP_UTF8, 0, s, bytes / sizeof(WCHAR), (char *)b->data + b->len, n, NULL, NULL);
+    b->len += n;
+    where->len = n;
+}
+
+/* pLogData: what W3C logging writes for this response, kept by the engine
+ * until the response ends. */
+static ULONG add_log(struct blob *b, struct hs_wire_response *w, const void *log_data)
+{
+    const struct log_fields *f = log_data;
+    struct hs_wire_log log;
+
+    if (!f) return NO_ERROR;
+    if (f->Base.Type != HttpLogDataTypeFields) return ERROR_INVALID_PARAMETER;
+    if ((f->UserNameLength && !f->UserName) || (f->UriStemLength && !f->UriStem) ||
+        (f->ClientIpLength && !f->ClientIp) || (f->ServerNameLength && !f->ServerName) ||
+        (f->ServiceNameLength && !f->ServiceName) || (f->ServerIpLength && !f->ServerIp) ||
+        (f->MethodLength && !f->Method) || (f->UriQueryLength && !f->UriQuery) || (f->HostLength && !f->Host) ||
+        (f->UserAgentLength && !f->UserAgent) || (f->CookieLength && !f->Cookie) ||
+        (f->ReferrerLength && !f->Referrer))
+        return ERROR_INVALID_PARAMETER;
+    memset(&log, 0, sizeof(log));
+    while (b->len & 7) blob_add(b, "", 1, NULL);
+    w->log_off = (uint32_t)b->len;
+    if (!blob_reserve(b, sizeof(log))) return ERROR_NOT_ENOUGH_MEMORY;
+    b->len += sizeof(log);
+    add_wide(b, f->UserName, f->UserNameLength, &log.user_name);
+    add_wide(b, f->UriStem, f->UriStemLength, &log.uri_stem);
+    blob_add(b, f->ClientIp, f->ClientIpLength, &log.client_ip);
+    blob_add(b, f->ServerName, f->ServerNameLength, &log.server_name);
+    blob_add(b, f->ServiceName, f->ServiceNameLength, &log.service_name);
+    blob_add(b, f->ServerIp, f->ServerIpLength, &log.server_ip);
+    blob_add(b, f->Method, f->MethodLength, &log.method);
+    blob_add(b, f->UriQuery, f->UriQueryLength, &log.uri_query);
+    blob_add(b, f->Host, f->HostLength, &log.host);
+    blob_add(b, f->UserAgent, f->UserAgentLength, &log.user_agent);
+    blob_add(b, f->Cookie, f->CookieLength, &log.cookie);
+    blob_add(b, f->Referrer, f->ReferrerLength, &log.referrer);
+    log.server_port = f->ServerPort;
+    log.protocol_status = f->ProtocolStatus;
+    log.sub_status = f->SubStatus;
+    log.win32_status = f->Win32Status;
+    if (b->failed) return ERROR_NOT_ENOUGH_MEMORY;
+    memcpy(b->data + w->log_off, &log, sizeof(log));
+    return NO_ERROR;
+}
+
 /* Sends a flattened response the way the caller's mode allows. */
 static ULONG send_blob(HANDLE handle, struct hs_wire_response *w, struct blob *b, ULONGLONG total,
                        ULONG *sent, OVERLAPPED *ovl)
@@ -461,7 +530,8 @@ ULONG WINAPI HttpSendHttpResponse(HANDLE handle, HTTP_REQUEST_ID id, ULONG flags
     w.version_minor = (uint8_t)response->Version.MinorVersion;
     blob_add(&b, response->pReason, response->ReasonLength, &w.reason);
     if (!(ret = add_headers(&b, &w, &response->Headers)) &&
-        !(ret = add_chunks(&b, &w, response->EntityChunkCount, response->pEntityChunks, &total)))
+        !(ret = add_chunks(&b, &w, response->EntityChunkCount, response->pEntityChunks, &total)) &&
+        !(ret = add_log(&b, &w, log_data)))
         ret = send_blob(handle, &w, &b, total, sent, ovl);
     HeapFree(GetProcessHeap(), 0, b.data);
     return ret;
@@ -482,7 +552,7 @@ ULONG WINAPI HttpSendResponseEntityBody(HANDLE handle, HTTP_REQUEST_ID id, ULONG
     if (!id) return ERROR_CONNECTION_INVALID;
     if ((ret = begin_blob(&b, &w, HS_RESP_ENTITY, id, flags))) return ret;
     w.unknown_off = (uint32_t)b.len;
-    if (!(ret = add_chunks(&b, &w, count, chunks, &total)))
+    if (!(ret = add_chunks(&b, &w, count, chunks, &total)) && !(ret = add_log(&b, &w, log_data)))
         ret = send_blob(handle, &w, &b, total, sent, ovl);
     HeapFree(GetProcessHeap(), 0, b.data);
     return ret;

@@ -1,12 +1,11 @@
 /*
  * Server sessions, URL groups and v2 request queues (HTTP Server API 2.0).
  *
- * A group's URLs reach the engine only while the group is bound to a queue:
- * binding registers each of them on the queue with its HTTP_URL_CONTEXT,
- * exactly as HttpAddUrl does for a v1 queue, and the engine hands the
- * context back in every request routed through the URL.  Until then a URL is
- * checked (syntax, reservation, duplicates in this process) and kept here;
- * conflicts with other processes show when the group is bound.
+ * A group's URLs are registered in the engine when they are added, under
+ * the group (kept by the engine in its session's file), so that a conflict
+ * with any other registration is an error at once, as on Windows.  Binding
+ * the group to a queue sends its requests there, each with its URL's
+ * HTTP_URL_CONTEXT; an unbound group's requests get a 503.
  */
 #include <winsock2.h>
 #include <windows.h>
@@ -57,18 +56,12 @@ static void free_queue_record(struct v2_queue *q)
 }
 
 /* Groups bound to a queue that is going away lose their binding quietly,
- * as their URLs lose the queue in the engine. */
+ * as the engine unbinds them when the queue goes. */
 static void forget_bindings(struct v2_queue *q)
 {
     struct v2_group *g;
-    struct v2_url *u;
 
-    for (g = groups; g; g = g->next)
-    {
-        if (g->queue != q) continue;
-        for (u = g->urls; u; u = u->next) u->registered = FALSE;
-        g->queue = NULL;
-    }
+    for (g = groups; g; g = g->next) if (g->queue == q) g->queue = NULL;
 }
 
 struct v2_queue *v2_find_queue(HANDLE handle)
@@ -95,68 +88,82 @@ struct v2_queue *v2_find_queue(HANDLE handle)
     return NULL;
 }
 
-/* ----------------------------------------------------------- registration */
+/* ------------------------------------------------------ the engine's side */
 
-static ULONG register_url(struct v2_queue *q, struct v2_url *u)
+static ULONG group_ioctl(struct v2_group *g, DWORD code, const void *in, DWORD len)
 {
-    ULONG ret = url_ioctl(q->handle, HS_IOCTL_ADD_URL, u->url, u->context);
-    if (!ret) u->registered = TRUE;
+    return queue_ioctl(g->session->handle, code, in, len, NULL, 0, NULL, NULL);
+}
+
+static ULONG group_url_ioctl(struct v2_group *g, DWORD code, const WCHAR *url, HTTP_URL_CONTEXT context)
+{
+    struct hs_group_params group = { g->id };
+    struct hs_url_params params;
+    char *utf8;
+    BYTE *buf;
+    int len;
+    ULONG ret;
+
+    if (!(utf8 = utf16_to_utf8(url, &len))) return ERROR_INVALID_PARAMETER;
+    if (!(buf = HeapAlloc(GetProcessHeap(), 0, sizeof(group) + sizeof(params) + len)))
+    {
+        HeapFree(GetProcessHeap(), 0, utf8);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    params.context = context;
+    params.flags = 0;
+    params.url_len = (uint32_t)len;
+    memcpy(buf, &group, sizeof(group));
+    memcpy(buf + sizeof(group), &params, sizeof(params));
+    memcpy(buf + sizeof(group) + sizeof(params), utf8, len);
+    ret = group_ioctl(g, code, buf, sizeof(group) + sizeof(params) + len);
+    HeapFree(GetProcessHeap(), 0, buf);
+    HeapFree(GetProcessHeap(), 0, utf8);
     return ret;
 }
 
-static void unregister_url(struct v2_queue *q, struct v2_url *u)
+/* A queue shut down is bound in name only: nothing new is routed to it. */
+static ULONG engine_bind(struct v2_group *g, struct v2_queue *q)
 {
-    ULONG ret;
-
-    if (!u->registered) return;
-    /* the queue may be gone already, and its URLs with it */
-    if ((ret = url_ioctl(q->handle, HS_IOCTL_REMOVE_URL, u->url, u->context)))
-        TRACE("removing %s: %lu\n", debugstr_w(u->url), ret);
-    u->registered = FALSE;
-}
-
-static void unregister_all(struct v2_group *g)
-{
-    struct v2_url *u;
-    if (g->queue) for (u = g->urls; u; u = u->next) unregister_url(g->queue, u);
-}
-
-static ULONG register_all(struct v2_group *g, struct v2_queue *q)
-{
-    struct v2_url *u;
-    ULONG ret;
-
-    if (q->shut_down) return NO_ERROR;   /* nothing new is routed to it */
-    for (u = g->urls; u; u = u->next)
-    {
-        if ((ret = register_url(q, u)))
-        {
-            WARN("binding %s to %p: %lu\n", debugstr_w(u->url), q->handle, ret);
-            for (u = g->urls; u; u = u->next) unregister_url(q, u);
-            return ret;
-        }
-    }
-    return NO_ERROR;
+    struct hs_group_bind bind = { g->id, q && !q->shut_down ? q->queue_id : 0 };
+    return group_ioctl(g, HS_IOCTL_GROUP_BIND, &bind, sizeof(bind));
 }
 
 ULONG v2_bind_group(struct v2_group *g, struct v2_queue *q)
 {
-    struct v2_queue *old = g->queue;
     ULONG ret;
 
-    if (old == q) return NO_ERROR;
-    /* The same URL cannot be on two queues at once: the old binding goes
-     * first, and comes back if the new one fails. */
-    unregister_all(g);
-    g->queue = NULL;
-    if (!q) return NO_ERROR;
-    if ((ret = register_all(g, q)))
-    {
-        if (old && !register_all(g, old)) g->queue = old;
-        return ret;
-    }
+    if (g->queue == q) return NO_ERROR;
+    if ((ret = engine_bind(g, q))) return ret;
     g->queue = q;
     return NO_ERROR;
+}
+
+/* The engine drops a closed queue's bindings itself, but only once the
+ * close reaches it: requests for the groups get their 503 from now on. */
+static void unbind_all(struct v2_queue *q)
+{
+    struct v2_group *g;
+    ULONG ret;
+
+    for (g = groups; g; g = g->next)
+        if (g->queue == q && (ret = engine_bind(g, NULL))) TRACE("unbinding %#I64x: %lu\n", g->id, ret);
+}
+
+ULONG v2_apply_property(struct v2_session *s, struct v2_group *g, ULONG property, BOOL present, ULONG value,
+                        const void *data, ULONG data_len)
+{
+    struct hs_server_property p = { g ? g->id : 0, property, present, value, data_len };
+    BYTE *buf;
+    ULONG ret;
+
+    if (!data_len) return queue_ioctl(s->handle, HS_IOCTL_SERVER_PROPERTY, &p, sizeof(p), NULL, 0, NULL, NULL);
+    if (!(buf = HeapAlloc(GetProcessHeap(), 0, sizeof(p) + data_len))) return ERROR_NOT_ENOUGH_MEMORY;
+    memcpy(buf, &p, sizeof(p));
+    memcpy(buf + sizeof(p), data, data_len);
+    ret = queue_ioctl(s->handle, HS_IOCTL_SERVER_PROPERTY, buf, sizeof(p) + data_len, NULL, 0, NULL, NULL);
+    HeapFree(GetProcessHeap(), 0, buf);
+    return ret;
 }
 
 static void free_url(struct v2_url *u)
@@ -168,10 +175,13 @@ static void free_url(struct v2_url *u)
 
 static void close_group(struct v2_group *g)
 {
+    struct hs_group_params params = { g->id };
     struct v2_group **p;
     struct v2_url *u;
+    ULONG ret;
 
-    unregister_all(g);
+    /* synchronously: the URLs are free for others when this returns */
+    if ((ret = group_ioctl(g, HS_IOCTL_GROUP_CLOSE, &params, sizeof(params)))) TRACE("closing %#I64x: %lu\n", g->id, ret);
     while ((u = g->urls))
     {
         g->urls = u->next;
@@ -187,6 +197,7 @@ static void close_group(struct v2_group *g)
 ULONG WINAPI HttpCreateServerSession(HTTPAPI_VERSION version, HTTP_SERVER_SESSION_ID *id, ULONG reserved)
 {
     struct v2_session *s;
+    ULONG ret;
 
     TRACE("%u.%u %p %#lx\n", version.HttpApiMajorVersion, version.HttpApiMinorVersion, id, reserved);
     if (!id || reserved) return ERROR_INVALID_PARAMETER;
@@ -195,6 +206,11 @@ ULONG WINAPI HttpCreateServerSession(HTTPAPI_VERSION version, HTTP_SERVER_SESSIO
         return ERROR_REVISION_MISMATCH;
     if (!httpapi_initialized(HTTP_INITIALIZE_SERVER)) return ERROR_DLL_INIT_FAILED;
     if (!(s = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*s)))) return ERROR_NOT_ENOUGH_MEMORY;
+    if ((ret = device_open(&s->handle)))
+    {
+        HeapFree(GetProcessHeap(), 0, s);
+        return ret;
+    }
     server_props_init(&s->props);
     s->id = new_id();
     v2_lock();
@@ -226,6 +242,7 @@ ULONG WINAPI HttpCloseServerSession(HTTP_SERVER_SESSION_ID id)
     }
     for (p = &sessions; *p; p = &(*p)->next) if (*p == s) { *p = s->next; break; }
     v2_unlock();
+    CloseHandle(s->handle);
     server_props_free(&s->props);
     HeapFree(GetProcessHeap(), 0, s);
     return NO_ERROR;
@@ -235,8 +252,10 @@ ULONG WINAPI HttpCloseServerSession(HTTP_SERVER_SESSION_ID id)
 
 ULONG WINAPI HttpCreateUrlGroup(HTTP_SERVER_SESSION_ID session, HTTP_URL_GROUP_ID *id, ULONG reserved)
 {
+    struct hs_group_params params;
     struct v2_group *g;
     struct v2_session *s;
+    ULONG ret;
 
     TRACE("%#I64x %p %#lx\n", session, id, reserved);
     if (!id || reserved) return ERROR_INVALID_PARAMETER;
@@ -250,7 +269,13 @@ ULONG WINAPI HttpCreateUrlGroup(HTTP_SERVER_SESSION_ID session, HTTP_URL_GROUP_I
         return ERROR_INVALID_PARAMETER;
     }
     g->session = s;
-    g->id = new_id();
+    g->id = params.group = new_id();
+    if ((ret = group_ioctl(g, HS_IOCTL_GROUP_CREATE, &params, sizeof(params))))
+    {
+        v2_unlock();
+        HeapFree(GetProcessHeap(), 0, g);
+        return ret;
+    }
     g->next = groups;
     groups = g;
     *id = g->id;
@@ -273,18 +298,6 @@ ULONG WINAPI HttpCloseUrlGroup(HTTP_URL_GROUP_ID id)
     close_group(g);
     v2_unlock();
     return NO_ERROR;
-}
-
-/* Any group of this process, bound or not, that holds an equal prefix. */
-static BOOL url_taken(const struct hs_prefix *prefix)
-{
-    struct v2_group *g;
-    struct v2_url *u;
-
-    for (g = groups; g; g = g->next)
-        for (u = g->urls; u; u = u->next)
-            if (hs_prefix_equal(&u->prefix, prefix)) return TRUE;
-    return FALSE;
 }
 
 static ULONG parse_url(const WCHAR *url, struct hs_prefix *prefix)
@@ -326,9 +339,8 @@ ULONG WINAPI HttpAddUrlToUrlGroup(HTTP_URL_GROUP_ID id, const WCHAR *url, HTTP_U
 
     v2_lock();
     if (!(g = v2_find_group(id))) ret = ERROR_INVALID_PARAMETER;
-    else if (url_taken(&u->prefix)) ret = ERROR_ALREADY_EXISTS;
-    else if (!(ret = urlacl_check_register(url)) && g->queue && !g->queue->shut_down)
-        ret = register_url(g->queue, u);
+    else if (!(ret = urlacl_check_register(url)))
+        ret = group_url_ioctl(g, HS_IOCTL_GROUP_ADD_URL, url, context);
     if (!ret)
     {
         u->next = g->urls;
@@ -358,10 +370,11 @@ ULONG WINAPI HttpRemoveUrlFromUrlGroup(HTTP_URL_GROUP_ID id, const WCHAR *url, U
     }
     if (flags & HTTP_URL_FLAG_REMOVE_ALL)
     {
-        unregister_all(g);
         while ((u = g->urls))
         {
             g->urls = u->next;
+            if ((ret = group_url_ioctl(g, HS_IOCTL_GROUP_REMOVE_URL, u->url, u->context)))
+                TRACE("removing %s: %lu\n", debugstr_w(u->url), ret);
             free_url(u);
         }
         v2_unlock();
@@ -376,7 +389,8 @@ ULONG WINAPI HttpRemoveUrlFromUrlGroup(HTTP_URL_GROUP_ID id, const WCHAR *url, U
     for (p = &g->urls; (u = *p); p = &u->next)
     {
         if (!hs_prefix_equal(&u->prefix, &prefix)) continue;
-        if (g->queue) unregister_url(g->queue, u);
+        if ((ret = group_url_ioctl(g, HS_IOCTL_GROUP_REMOVE_URL, u->url, u->context)))
+            TRACE("removing %s: %lu\n", debugstr_w(u->url), ret);
         *p = u->next;
         free_url(u);
         ret = NO_ERROR;
@@ -514,7 +528,6 @@ ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION version, const WCHAR *name, 
 ULONG WINAPI HttpCloseRequestQueue(HANDLE handle)
 {
     struct v2_queue *rec;
-    struct v2_group *g;
 
     TRACE("%p\n", handle);
     if (!handle || handle == INVALID_HANDLE_VALUE) return ERROR_INVALID_PARAMETER;
@@ -522,10 +535,7 @@ ULONG WINAPI HttpCloseRequestQueue(HANDLE handle)
     for (rec = v2_queues; rec; rec = rec->next) if (rec->handle == handle) break;
     if (rec)
     {
-        /* The engine drops a closed queue's URLs itself, but only once the
-         * close reaches it: removing them now frees them for a new queue at
-         * once. */
-        for (g = groups; g; g = g->next) if (g->queue == rec) unregister_all(g);
+        unbind_all(rec);
         forget_bindings(rec);
         unlink_queue(rec);
         free_queue_record(rec);
@@ -536,7 +546,7 @@ ULONG WINAPI HttpCloseRequestQueue(HANDLE handle)
 }
 
 /*
- * Nothing new is routed to the queue (its groups' URLs leave the engine),
+ * Nothing new is routed to the queue (its groups' requests get 503s),
  * every pending call on the handle ends with ERROR_OPERATION_ABORTED, and
  * later calls fail at once instead of waiting (ERROR_INVALID_HANDLE).
  * CancelIoEx cannot tell receives from other calls: a response still being
@@ -545,7 +555,6 @@ ULONG WINAPI HttpCloseRequestQueue(HANDLE handle)
 ULONG WINAPI HttpShutdownRequestQueue(HANDLE handle)
 {
     struct v2_queue *rec;
-    struct v2_group *g;
     struct queue *q;
 
     TRACE("%p\n", handle);
@@ -557,7 +566,7 @@ ULONG WINAPI HttpShutdownRequestQueue(HANDLE handle)
     }
     if (!rec->shut_down)
     {
-        for (g = groups; g; g = g->next) if (g->queue == rec) unregister_all(g);
+        unbind_all(rec);
         if ((q = queue_get(handle)))
         {
             InterlockedExchange(&q->shut_down, 1);

@@ -2,11 +2,12 @@
  * The HTTP Server API 2.0 object model inside httpapi.dll: server sessions,
  * URL groups and the request queues HttpCreateRequestQueue made.
  *
- * Sessions and groups are bookkeeping of this process: what the engine sees
- * of them is a group's URLs, registered on the queue the group is bound to
- * (HttpServerBindingProperty) with each URL's context, through the same
- * IOCTL as HttpAddUrl.  v2objects.c keeps the objects, v2props.c their
- * properties; one lock guards both.
+ * A server session is a file on the driver's device, and the engine keeps
+ * its URL groups under it: a group's URLs (with their contexts) from the
+ * moment they are added, its binding to a queue, and the properties that
+ * act on traffic.  This process keeps what the calls must answer from:
+ * the objects, their URLs, every property as it was set.  v2objects.c keeps
+ * the objects, v2props.c their properties; one lock guards both.
  */
 #ifndef HTTPAPI_V2OBJECTS_H
 #define HTTPAPI_V2OBJECTS_H
@@ -30,9 +31,9 @@
 #endif
 #define HTTP_SERVER_DELEGATION_PROPERTY 16   /* HttpServerDelegationProperty */
 
-/* Properties of a server session or a URL group: validated and kept now,
- * applied by the engine later.  A property never set (or set without
- * Flags.Present) reads back with Present clear and the defaults. */
+/* Properties of a server session or a URL group, as set: a property never
+ * set (or set without Flags.Present) reads back with Present clear and the
+ * defaults. */
 struct server_props
 {
     HTTP_TIMEOUT_LIMIT_INFO timeouts;
@@ -63,9 +64,8 @@ struct v2_url
 {
     struct v2_url *next;
     WCHAR *url;                 /* as the caller wrote it: what the IOCTL carries */
-    struct hs_prefix prefix;    /* parsed: what duplicates are compared on */
+    struct hs_prefix prefix;    /* parsed: what removal compares */
     HTTP_URL_CONTEXT context;
-    BOOL registered;            /* on the bound queue, in the engine */
 };
 
 struct v2_session;
@@ -75,7 +75,8 @@ struct v2_group
     struct v2_group *next;
     HTTP_URL_GROUP_ID id;
     struct v2_session *session;
-    struct v2_queue *queue;     /* HttpServerBindingProperty; NULL: not bound */
+    struct v2_queue *queue;     /* HttpServerBindingProperty; NULL: not bound (nor in the engine
+                                   while the queue is shut down) */
     HANDLE delegate;            /* HttpServerDelegationProperty (kept for delegation, later) */
     struct v2_url *urls;
     struct server_props props;
@@ -85,6 +86,7 @@ struct v2_session
 {
     struct v2_session *next;
     HTTP_SERVER_SESSION_ID id;
+    HANDLE handle;              /* its file on the device: the engine's session */
     struct server_props props;
 };
 
@@ -96,6 +98,11 @@ struct v2_group *v2_find_group(HTTP_URL_GROUP_ID id);
 struct v2_queue *v2_find_queue(HANDLE handle);
 /* HttpServerBindingProperty: binds (queue != NULL) or unbinds the group. */
 ULONG v2_bind_group(struct v2_group *group, struct v2_queue *queue);
+/* A property the engine applies, on the session (group NULL) or a group. */
+ULONG v2_apply_property(struct v2_session *session, struct v2_group *group, ULONG property, BOOL present,
+                        ULONG value, const void *data, ULONG data_len);
+/* HttpServerLoggingProperty, validated: W3C logging on (made) or off (v2log.c). */
+ULONG v2_apply_logging(struct v2_session *session, struct v2_group *group, const HTTP_LOGGING_INFO *info);
 
 void server_props_init(struct server_props *props);
 void server_props_free(struct server_props *props);

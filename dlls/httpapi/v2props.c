@@ -2,11 +2,13 @@
  * Properties of server sessions, URL groups and v2 request queues:
  * HttpSet/Query{ServerSession,UrlGroup,RequestQueue}Property.
  *
- * HttpServerBindingProperty takes effect at once (v2objects.c); the others
- * are validated as documented and kept, so that a program configures its
- * server the way it does on Windows and reads back what it set.  The engine
- * does not apply them yet: timeouts, QoS limits, logging, authentication,
- * channel binding, the states, the queue length and the 503 verbosity.
+ * Every property is validated as documented and kept, so that a program
+ * configures its server the way it does on Windows and reads back what it
+ * set.  The engine applies the binding (v2objects.c), the states, the
+ * connection limit, the bandwidth limit, W3C logging (v2log.c), the
+ * authentication schemes (as the requests' Auth information), the queue
+ * length and the 503 verbosity; the timeouts, flow rate, the other log
+ * formats, extended authentication and channel binding are kept only.
  *
  * Structures with pointers are kept as one self-contained block (the
  * structure, then what it points to) and returned the same way by Query:
@@ -279,21 +281,27 @@ static ULONG copy_sd(PSECURITY_DESCRIPTOR sd, BYTE **out, DWORD *len)
 
 /* ------------------------------------------------------------ set / query */
 
-static ULONG set_qos(struct server_props *props, enum owner owner, const HTTP_QOS_SETTING_INFO *info, ULONG len)
+static ULONG set_qos(struct v2_session *session, struct v2_group *group, struct server_props *props, enum owner owner,
+                     const HTTP_QOS_SETTING_INFO *info, ULONG len)
 {
+    ULONG ret;
+
     if (len < sizeof(*info) || !info->QosSetting) return ERROR_INVALID_PARAMETER;
     switch (info->QosType)
     {
     case HttpQosSettingTypeBandwidth:
     {
         const HTTP_BANDWIDTH_LIMIT_INFO *b = info->QosSetting;
+        if (b->Flags.Present && b->MaxBandwidth != HTTP_LIMIT_INFINITE && b->MaxBandwidth < BANDWIDTH_MIN)
+            return ERROR_INVALID_PARAMETER;
+        if ((ret = v2_apply_property(session, group, HS_SPROP_BANDWIDTH, b->Flags.Present, b->MaxBandwidth, NULL, 0)))
+            return ret;
         if (!b->Flags.Present)
         {
             props->bandwidth.Flags.Present = 0;
             props->bandwidth.MaxBandwidth = HTTP_LIMIT_INFINITE;
             break;
         }
-        if (b->MaxBandwidth != HTTP_LIMIT_INFINITE && b->MaxBandwidth < BANDWIDTH_MIN) return ERROR_INVALID_PARAMETER;
         props->bandwidth = *b;
         break;
     }
@@ -302,6 +310,8 @@ static ULONG set_qos(struct server_props *props, enum owner owner, const HTTP_QO
         /* a URL group's: a session has no connection limit of its own */
         const HTTP_CONNECTION_LIMIT_INFO *c = info->QosSetting;
         if (owner != OWNER_GROUP) return ERROR_INVALID_PARAMETER;
+        if ((ret = v2_apply_property(session, group, HS_SPROP_CONN_LIMIT, c->Flags.Present, c->MaxConnections, NULL, 0)))
+            return ret;
         if (!c->Flags.Present)
         {
             props->connections.Flags.Present = 0;
@@ -372,13 +382,15 @@ static ULONG set_auth(HTTP_SERVER_AUTHENTICATION_INFO **slot, const HTTP_SERVER_
     return NO_ERROR;
 }
 
-static ULONG set_logging(struct server_props *props, enum owner owner, const HTTP_LOGGING_INFO *info, ULONG len)
+static ULONG set_logging(struct v2_session *session, struct v2_group *group, struct server_props *props,
+                         enum owner owner, const HTTP_LOGGING_INFO *info, ULONG len)
 {
     BYTE *sd;
     DWORD sd_len;
     ULONG ret;
 
     if ((ret = check_logging(info, len, owner))) return ret;
+    if ((ret = v2_apply_logging(session, group, info))) return ret;
     if (!info->Flags.Present)
     {
         HeapFree(GetProcessHeap(), 0, props->logging);
@@ -424,9 +436,12 @@ static ULONG set_binding(struct v2_group *group, const HTTP_BINDING_INFO *info, 
     return v2_bind_group(group, queue);
 }
 
-static ULONG set_prop(struct server_props *props, enum owner owner, struct v2_group *group, ULONG property,
-                      const void *info, ULONG len)
+static ULONG set_prop(struct v2_session *session, struct v2_group *group, ULONG property, const void *info, ULONG len)
 {
+    struct server_props *props = group ? &group->props : &session->props;
+    enum owner owner = group ? OWNER_GROUP : OWNER_SESSION;
+    ULONG ret;
+
     switch (property)
     {
     case HttpServerTimeoutsProperty:
@@ -441,24 +456,32 @@ static ULONG set_prop(struct server_props *props, enum owner owner, struct v2_gr
     {
         const HTTP_STATE_INFO *s = info;
         if (len < sizeof(*s)) return ERROR_INVALID_PARAMETER;
+        if (s->Flags.Present && (ULONG)s->State > HttpEnabledStateInactive) return ERROR_INVALID_PARAMETER;
+        if ((ret = v2_apply_property(session, group, HS_SPROP_STATE, s->Flags.Present, s->State, NULL, 0)))
+            return ret;
         if (!s->Flags.Present)
         {
             props->state.Flags.Present = 0;
             props->state.State = HttpEnabledStateActive;
             return NO_ERROR;
         }
-        if ((ULONG)s->State > HttpEnabledStateInactive) return ERROR_INVALID_PARAMETER;
         props->state = *s;
         return NO_ERROR;
     }
     case HttpServerQosProperty:
-        return set_qos(props, owner, info, len);
+        return set_qos(session, group, props, owner, info, len);
     case HttpServerAuthenticationProperty:
+    {
+        const HTTP_SERVER_AUTHENTICATION_INFO *a = info;
+        if ((ret = check_auth(a, len))) return ret;
+        if ((ret = v2_apply_property(session, group, HS_SPROP_AUTH, a->Flags.Present, a->AuthSchemes, NULL, 0)))
+            return ret;
         return set_auth(&props->auth, info, len);
+    }
     case HttpServerExtendedAuthenticationProperty:
         return set_auth(&props->ext_auth, info, len);
     case HttpServerLoggingProperty:
-        return set_logging(props, owner, info, len);
+        return set_logging(session, group, props, owner, info, len);
     case HttpServerChannelBindProperty:
         return set_channel_bind(props, info, len);
     case HttpServerListenEndpointProperty:
@@ -532,8 +555,7 @@ ULONG WINAPI HttpSetServerSessionProperty(HTTP_SERVER_SESSION_ID id, HTTP_SERVER
     TRACE("%#I64x %u %p %lu\n", id, property, info, len);
     if (!info || !len) return ERROR_INVALID_PARAMETER;
     v2_lock();
-    ret = (s = v2_find_session(id)) ? set_prop(&s->props, OWNER_SESSION, NULL, property, info, len)
-                                    : ERROR_INVALID_PARAMETER;
+    ret = (s = v2_find_session(id)) ? set_prop(s, NULL, property, info, len) : ERROR_INVALID_PARAMETER;
     v2_unlock();
     return ret;
 }
@@ -561,8 +583,7 @@ ULONG WINAPI HttpSetUrlGroupProperty(HTTP_URL_GROUP_ID id, HTTP_SERVER_PROPERTY 
     TRACE("%#I64x %u %p %lu\n", id, property, info, len);
     if (!info || !len) return ERROR_INVALID_PARAMETER;
     v2_lock();
-    ret = (g = v2_find_group(id)) ? set_prop(&g->props, OWNER_GROUP, g, property, info, len)
-                                  : ERROR_INVALID_PARAMETER;
+    ret = (g = v2_find_group(id)) ? set_prop(g->session, g, property, info, len) : ERROR_INVALID_PARAMETER;
     v2_unlock();
     return ret;
 }
@@ -639,9 +660,12 @@ ULONG WINAPI HttpSetRequestQueueProperty(HANDLE handle, HTTP_SERVER_PROPERTY pro
     limits.length = q->queue_length;
     limits.verbosity = q->verbosity;
     v2_unlock();
-    /* the engine applies these two: it answers the requests beyond the length */
+    /* the engine applies these: it refuses the requests beyond the length,
+     * and all of them while the queue is disabled */
     if (!ret && (property == HttpServerQueueLengthProperty || property == HttpServer503VerbosityProperty))
         ret = queue_ioctl(handle, HS_IOCTL_QUEUE_LIMITS, &limits, sizeof(limits), NULL, 0, NULL, NULL);
+    else if (!ret && property == HttpServerStateProperty)
+        ret = queue_ioctl(handle, HS_IOCTL_QUEUE_STATE, &value, sizeof(value), NULL, 0, NULL, NULL);
     return ret;
 }
 

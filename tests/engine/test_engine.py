@@ -16,7 +16,10 @@ from checks import check, report  # noqa: E402
 from enginectl import (Engine, Image, status_of, free_port, connects, wire_response, IOCTL_QUEUE_INFO,
                        IOCTL_RECEIVE_BODY, IOCTL_SEND, IOCTL_SERVICE_STATE, HDR, AUTH_MAGIC, PROTO_VERSION,
                        IOCTL_WAIT_DISCONNECT, IOCTL_CANCEL_REQUEST, IOCTL_QUEUE_NAME, IOCTL_DEMAND_START,
-                       IOCTL_RECEIVE_REQUEST, IOCTL_CACHE_ADD, IOCTL_CACHE_READ, IOCTL_CACHE_FLUSH, cache_params)
+                       IOCTL_RECEIVE_REQUEST, IOCTL_CACHE_ADD, IOCTL_CACHE_READ, IOCTL_CACHE_FLUSH, cache_params,
+                       IOCTL_QUEUE_LIMITS, IOCTL_GROUP_CREATE, IOCTL_GROUP_CLOSE, IOCTL_GROUP_REMOVE_URL,
+                       IOCTL_GROUP_BIND, IOCTL_QUEUE_STATE, SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH,
+                       SPROP_LOGGING)
 
 BASE = 0x7f0000000000
 
@@ -1057,6 +1060,213 @@ def test_cache(binary, workdir):
     check(st == status_of(3), "a fragment unused for UriScavengerPeriod is gone (%#x)" % (st or 0))
     st, _, _ = eng.call(1, IOCTL_CACHE_READ, cache_params(frag + "2"), 64)
     check(st == 0, "one used within the period stays (%#x)" % (st or 0))
+
+
+def test_url_groups(binary, workdir):
+    """Server sessions and URL groups: a group's URLs are registered when added,
+    unbound they get a 503, bound they reach the queue; state, connection
+    limit and bandwidth act on requests; a closed session takes everything."""
+    eng = Engine(binary, os.path.join(workdir, "groups"))
+    port = free_port()
+    G, H = 0x1111, 0x2222
+    eng.open(1)                      # the session
+    eng.open(2)                      # a queue of the same process
+    eng.open(3, pid=999)             # a queue of another process
+    eng.set_queue(2, 2)
+    eng.set_queue(3, 2)
+    qid = struct.unpack_from("<Q", eng.call(2, IOCTL_QUEUE_INFO, b"", 528)[2])[0]
+    other_qid = struct.unpack_from("<Q", eng.call(3, IOCTL_QUEUE_INFO, b"", 528)[2])[0]
+    check(eng.call(1, IOCTL_GROUP_CREATE, struct.pack("<Q", G))[0] == 0, "GROUP_CREATE")
+    check(eng.call(1, IOCTL_GROUP_CREATE, struct.pack("<Q", G))[0] == status_of(183), "the same group twice: ERROR_ALREADY_EXISTS")
+    check(eng.call(1, IOCTL_GROUP_CREATE, struct.pack("<Q", H))[0] == 0, "a second group")
+    check(eng.call(2, IOCTL_GROUP_CREATE, struct.pack("<Q", G))[0] == status_of(87), "a queue is no session")
+    check(eng.set_queue(1, 2)[0] == status_of(87), "a session never becomes a queue")
+    url = "http://+:%d/g/" % port
+    check(eng.group_url(1, G, url, context=0x77)[0] == 0, "a URL added to an unbound group")
+    check(eng.group_url(1, H, url)[0] == status_of(183), "the same URL in another group: ERROR_ALREADY_EXISTS")
+    check(eng.add_url(2, url)[0] == status_of(183), "the same URL on a queue: ERROR_ALREADY_EXISTS")
+    check(eng.group_url(1, 0x3333, url)[0] == status_of(87), "a group that does not exist")
+
+    def get(path, keep=False):
+        c = http(port, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        try:
+            st, _, body = read_response(c, timeout=2)
+        except (ConnectionResetError, socket.timeout):
+            st, body = "reset", b""
+        if keep:
+            return st, body, c
+        c.close()
+        return st, body
+
+    st, body = get(b"/g/x")
+    check(st == 503 and b"HTTP Error 503. The service is unavailable." in body, "unbound group: 503 (%r)" % st)
+
+    bind = lambda group, q: eng.call(1, IOCTL_GROUP_BIND, struct.pack("<QQ", group, q))[0]
+    check(bind(G, other_qid) == status_of(87), "binding to another process's queue is refused")
+    check(bind(G, 12345) == status_of(87), "binding to no queue is refused")
+    check(bind(G, qid) == 0, "GROUP_BIND")
+
+    # bound: the queue gets it, on a connection kept for what follows
+    op = eng.receive(2, 0, 0, 16384, 2, BASE)
+    c = http(port, b"GET /g/x HTTP/1.1\r\nHost: x\r\n\r\n")
+    done = eng.wait(op, 2)
+    check(done is not None and done[0] == 0 and Image(done[2], BASE).url_context == 0x77,
+          "bound: the queue gets the request with the URL's context")
+    if done and done[0] == 0:
+        eng.call(2, IOCTL_SEND, wire_response(Image(done[2], BASE).request_id, body=b"ok"))
+    check(read_response(c)[0] == 200, "bound: 200")
+
+    # the connection limit: c counts against G; another connection is refused
+    check(eng.server_property(1, G, SPROP_CONN_LIMIT, 1)[0] == 0, "connection limit 1")
+    check(eng.server_property(1, 0, SPROP_CONN_LIMIT, 1)[0] == status_of(87), "a session has no connection limit")
+    check(get(b"/g/y")[0] == "reset", "over the limit, Basic verbosity: reset")
+    eng.call(2, IOCTL_QUEUE_LIMITS, struct.pack("<II", 1000, 1))
+    check(get(b"/g/y")[0] == 503, "over the limit, Limited verbosity: 503")
+    c.close()
+    time.sleep(0.2)
+    op = eng.receive(2, 0, 0, 16384, 2, BASE)
+    c = http(port, b"GET /g/z HTTP/1.1\r\nHost: x\r\n\r\n")
+    done = eng.wait(op, 2)
+    check(done is not None and done[0] == 0, "a connection closed: room for another")
+    rid = Image(done[2], BASE).request_id if done and done[0] == 0 else 0
+    check(eng.server_property(1, G, SPROP_CONN_LIMIT, 0, present=0)[0] == 0, "connection limit taken away")
+
+    # bandwidth: a 64 KiB response at 1024 bytes per second trickles; the
+    # session closing while the connection waits must leave nothing dangling
+    check(eng.server_property(1, G, SPROP_BANDWIDTH, 1000)[0] == status_of(87), "bandwidth below 1024 is refused")
+    check(eng.server_property(1, G, SPROP_BANDWIDTH, 1024)[0] == 0, "bandwidth 1024")
+    eng.call(2, IOCTL_SEND, wire_response(rid, body=b"b" * 65536))
+    c.settimeout(0.3)
+    got = b""
+    deadline = time.time() + 1.5
+    while time.time() < deadline:
+        try:
+            got += c.recv(65536)
+        except socket.timeout:
+            pass
+    check(0 < len(got) < 8192, "throttled: some bytes, not all (%d)" % len(got))
+
+    # states: group, session, queue
+    check(eng.server_property(1, H, SPROP_STATE, 2)[0] == status_of(87), "state 2 is refused")
+    check(eng.server_property(1, G, SPROP_STATE, 1)[0] == 0, "group inactive")
+    check(get(b"/g/s")[0] == 503, "inactive group: 503 (Limited)")
+    check(eng.server_property(1, G, SPROP_STATE, 0)[0] == 0, "group active")
+    check(eng.server_property(1, 0, SPROP_STATE, 1)[0] == 0, "session inactive")
+    check(get(b"/g/s")[0] == 503, "inactive session: 503 (Limited)")
+    check(eng.server_property(1, 0, SPROP_STATE, 0, present=0)[0] == 0, "session state taken away")
+    check(eng.call(2, IOCTL_QUEUE_STATE, struct.pack("<I", 1))[0] == 0, "queue inactive")
+    check(get(b"/g/s")[0] == 503, "inactive queue: 503 (Limited)")
+    check(eng.call(2, IOCTL_QUEUE_STATE, struct.pack("<I", 2))[0] == status_of(87), "queue state 2 is refused")
+    check(eng.call(2, IOCTL_QUEUE_STATE, struct.pack("<I", 0))[0] == 0, "queue active")
+
+    # the service state lists a bound group's URLs under its queue
+    st, n, data = eng.call(1, IOCTL_SERVICE_STATE, b"", 65536)
+    check(("U %d http://+:%d/g/" % (qid, port)).encode() in data[:n], "service state shows the group's URL under the queue")
+
+    # unbinding and removing
+    check(bind(G, 0) == 0, "unbinding")
+    check(get(b"/g/u")[0] == 503, "unbound again: 503")
+    check(eng.group_url(1, G, url, code=IOCTL_GROUP_REMOVE_URL)[0] == 0, "GROUP_REMOVE_URL")
+    check(eng.group_url(1, G, url, code=IOCTL_GROUP_REMOVE_URL)[0] == status_of(2), "removing it twice: ERROR_FILE_NOT_FOUND")
+    check(eng.group_url(1, H, url)[0] == 0, "the URL is free for another group")
+    check(eng.call(1, IOCTL_GROUP_CLOSE, struct.pack("<Q", H))[0] == 0, "GROUP_CLOSE")
+    check(eng.call(1, IOCTL_GROUP_CLOSE, struct.pack("<Q", H))[0] == status_of(87), "GROUP_CLOSE twice")
+    check(eng.group_url(1, G, url)[0] == 0, "a closed group's URL is free")
+
+    # a queue that goes away leaves its groups unbound
+    check(bind(G, qid) == 0, "bound again")
+    eng.close(2)
+    time.sleep(0.2)
+    check(get(b"/g/q")[0] == 503, "the queue closed: 503")
+
+    # the session closes: its groups and URLs go, the waiting connection goes on
+    eng.close(1)
+    time.sleep(0.2)
+    check(eng.add_url(3, url)[0] == 0, "a closed session's URL is free")
+    c.settimeout(3)
+    try:
+        while len(got) < 65536 + 40:
+            d = c.recv(65536)
+            if not d:
+                break
+            got += d
+    except socket.timeout:
+        pass
+    check(got.endswith(b"b" * 65536), "the throttled response finishes once its group is gone (%d)" % len(got))
+    c.close()
+    eng.shutdown()
+
+
+def test_w3c_log(binary, workdir):
+    """HttpServerLoggingProperty: a W3C line for a response sent with log
+    data, nothing for one without; log data is checked like the rest."""
+    import datetime
+    eng = Engine(binary, os.path.join(workdir, "w3c"))
+    port = free_port()
+    logdir = os.path.join(workdir, "w3c-logs")
+    os.makedirs(logdir, exist_ok=True)
+    for f in os.listdir(logdir):
+        os.unlink(os.path.join(logdir, f))
+    eng.open(1)
+    eng.open(2)
+    eng.set_queue(2, 2)
+    qid = struct.unpack_from("<Q", eng.call(2, IOCTL_QUEUE_INFO, b"", 528)[2])[0]
+    eng.call(1, IOCTL_GROUP_CREATE, struct.pack("<Q", 7))
+    eng.group_url(1, 7, "http://+:%d/" % port)
+    eng.call(1, IOCTL_GROUP_BIND, struct.pack("<QQ", 7, qid))
+
+    def config(directory, fields=0x405 | 0x100 | 0x8, rollover=1, flags=2):
+        d = directory.encode()
+        return struct.pack("<IIIIII", flags, fields, rollover, 0xffffffff, 0, len(d)) + d
+
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, data=config("relative"))[0] == status_of(87), "a relative directory")
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, data=config(logdir + "/../x"))[0] == status_of(87), "a dot-dot directory")
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, data=config(logdir + "/none"))[0] == status_of(3),
+          "a directory that does not exist: ERROR_PATH_NOT_FOUND")
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, data=config(logdir))[0] == 0, "W3C logging")
+
+    def exchange(path, **kw):
+        op = eng.receive(2, 0, 0, 16384, 2, BASE)
+        c = http(port, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        done = eng.wait(op, 2)
+        st = None
+        if done and done[0] == 0:
+            st = eng.call(2, IOCTL_SEND, wire_response(Image(done[2], BASE).request_id, body=b"ok", **kw))[0]
+        if st == 0:
+            read_response(c)
+        c.close()
+        return st
+
+    log = [b"carol", b""] + [b""] * 10
+    check(exchange(b"/a?q", log=log, log_numbers=(0, 0, 0, 0)) == 0, "a response with log data")
+    check(exchange(b"/b") == 0, "a response without")
+    # a log record that runs past the blob is refused with the send
+    op = eng.receive(2, 0, 0, 16384, 2, BASE)
+    c = http(port, b"GET /bad HTTP/1.1\r\nHost: x\r\n\r\n")
+    done = eng.wait(op, 2)
+    if done and done[0] == 0:
+        rid = Image(done[2], BASE).request_id
+        bad = bytearray(wire_response(rid, log=log))
+        fixed = struct.calcsize("<IIQIHBB" + "II" * 34 + "IIII")
+        struct.pack_into("<I", bad, fixed - 8, len(bad) - 50)
+        check(eng.call(2, IOCTL_SEND, bytes(bad))[0] == status_of(87), "a log record past the end: ERROR_INVALID_PARAMETER")
+        eng.call(2, IOCTL_SEND, wire_response(rid, body=b"ok"))
+        read_response(c)
+    c.close()
+    check(exchange(b"/c", log=[b"x" * 10] + [b""] * 11, log_numbers=(1, 201, 2, 5)) == 0, "numbers given")
+    name = datetime.datetime.now(datetime.timezone.utc).strftime("u_ex%y%m%d.log")
+    try:
+        text = open(os.path.join(logdir, name), "rb").read()
+    except OSError:
+        text = b""
+    check(text.startswith(b"#Software: Microsoft HTTP API 2.0\r\n#Version: 1.0\r\n#Date: "), "header lines (%r)" % text[:60])
+    check(b"#Fields: date cs-uri-stem cs-username c-ip sc-status\r\n" in text, "the Fields line (%r)" % text[:200])
+    lines = [l for l in text.split(b"\r\n") if l and not l.startswith(b"#")]
+    check(len(lines) == 2, "one line per response with log data (%r)" % lines)
+    check(len(lines) > 0 and lines[0].endswith(b" /a carol 127.0.0.1 200"), "the line (%r)" % lines[:1])
+    check(len(lines) > 1 and lines[1].endswith(b" /c xxxxxxxxxx 127.0.0.1 201"), "ProtocolStatus given (%r)" % lines[1:])
+    check(oct(os.stat(os.path.join(logdir, name)).st_mode & 0o777) == "0o600", "the log file is 0600")
+    check(eng.server_property(1, 7, SPROP_LOGGING, 0, present=0)[0] == 0, "logging off")
     eng.shutdown()
 
 
@@ -1066,7 +1276,7 @@ def main():
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
-                 test_opaque, test_named_queues, test_ranges, test_cache):
+                 test_opaque, test_named_queues, test_ranges, test_cache, test_url_groups, test_w3c_log):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

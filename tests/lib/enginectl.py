@@ -12,7 +12,7 @@ import time
 
 HDR = struct.Struct("<IHHQQ")          # length, type, reserved, op, file
 AUTH_MAGIC = 0x53485448
-PROTO_VERSION = 4
+PROTO_VERSION = 5
 MSG_AUTH, MSG_WELCOME, MSG_OPEN, MSG_CLOSE, MSG_IOCTL, MSG_CANCEL, MSG_COMPLETE, MSG_SHUTDOWN, MSG_BYE = range(1, 10)
 
 
@@ -36,6 +36,15 @@ IOCTL_DEMAND_START = ctl_code(0x911)
 IOCTL_CACHE_ADD = ctl_code(0x920)
 IOCTL_CACHE_READ = ctl_code(0x921)
 IOCTL_CACHE_FLUSH = ctl_code(0x922)
+IOCTL_QUEUE_LIMITS = ctl_code(0x90f)
+IOCTL_GROUP_CREATE = ctl_code(0x940)
+IOCTL_GROUP_CLOSE = ctl_code(0x941)
+IOCTL_GROUP_ADD_URL = ctl_code(0x942)
+IOCTL_GROUP_REMOVE_URL = ctl_code(0x943)
+IOCTL_GROUP_BIND = ctl_code(0x944)
+IOCTL_SERVER_PROPERTY = ctl_code(0x945)
+IOCTL_QUEUE_STATE = ctl_code(0x946)
+SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH, SPROP_LOGGING = 1, 2, 3, 4
 MSG_CONFIG = 10
 MSG_CERT_REQUEST, MSG_CERT_REPLY = 11, 12
 MSG_CHAIN_REQUEST, MSG_CHAIN_REPLY = 13, 14
@@ -251,6 +260,14 @@ class Engine:
     def remove_url(self, file, url):
         return self.add_url(file, url, 0, IOCTL_REMOVE_URL)
 
+    # server sessions and URL groups: the session is a file that is no queue
+    def group_url(self, file, group, url, context=0, code=IOCTL_GROUP_ADD_URL):
+        raw = url.encode()
+        return self.call(file, code, struct.pack("<QQII", group, context, 0, len(raw)) + raw)
+
+    def server_property(self, file, group, prop, value, present=1, data=b""):
+        return self.call(file, IOCTL_SERVER_PROPERTY, struct.pack("<QIIII", group, prop, present, value, len(data)) + data)
+
     def receive(self, file, request_id=0, flags=0, out_size=16384, image=1, address=0x10000):
         return self.ioctl(file, IOCTL_RECEIVE_REQUEST, struct.pack("<QQII", request_id, address, flags, image), out_size)
 
@@ -283,12 +300,13 @@ def cache_params(name, policy=0, seconds=0, flags=0, offset=0, length=0, data=b"
 
 
 def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known=None, unknown=(), kind=1, files=(),
-                  cache=(0, 0), frags=()):
+                  cache=(0, 0), frags=(), log=None, log_numbers=(0, 0, 0, 0)):
     """An hs_wire_response blob, as httpapi.dll flattens HTTP_RESPONSE.  files: file chunks
     (body_pos, offset, length, path[, file_index]) the engine sends itself.  cache: the
     response's (policy, seconds).  frags: fragment chunks (body_pos, offset, length,
-    files_before, name)."""
-    fixed = struct.calcsize("<IIQIHBB" + "II" + "II" + "II" * 30 + "II" + "II" + "IIII")
+    files_before, name).  log: the 12 strings of hs_wire_log (pLogData), log_numbers:
+    server_port, protocol_status, sub_status, win32_status."""
+    fixed = struct.calcsize("<IIQIHBB" + "II" + "II" + "II" * 30 + "II" + "II" + "IIIIII")
     data = bytearray()
     strs = {}
 
@@ -337,13 +355,24 @@ def wire_response(request_id, status=200, reason=b"OK", body=b"", flags=0, known
         for i, (pos, offset, length, before, name) in enumerate(frags):
             n_off, n_len = add(name.encode() + b"\0")
             struct.pack_into("<QQQIIII", data, at + 40 * i, pos, offset, length, before, 0, n_off, n_len - 1)
+    log_off = 0
+    if log is not None:
+        while (fixed + len(data)) % 8:
+            data.append(0)
+        log_off = fixed + len(data)
+        at = len(data)
+        data.extend(b"\0" * (12 * 8 + 12))
+        for i, v in enumerate(log):
+            struct.pack_into("<II", data, at + 8 * i, *add(v))
+        port, status_, sub, win32 = log_numbers
+        struct.pack_into("<HHHHI", data, at + 96, port, status_, sub, 0, win32)
     size = fixed + len(data)
     head = struct.pack("<IIQIHBB", size, kind, request_id, flags, status, 1, 1)
     head += struct.pack("<II", *strs["reason"]) + struct.pack("<II", present, len(unknown))
     for o, l in known_strs:
         head += struct.pack("<II", o, l)
     head += struct.pack("<II", unknown_off, frag_off) + struct.pack("<II", *body_str) + \
-        struct.pack("<II", len(files), file_off) + struct.pack("<II", *cache)
+        struct.pack("<II", len(files), file_off) + struct.pack("<II", *cache) + struct.pack("<II", log_off, 0)
     assert len(head) == fixed, (len(head), fixed)
     return head + bytes(data)
 

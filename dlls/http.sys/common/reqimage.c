@@ -60,6 +60,19 @@ struct img_ssl_protocol_info
 {
     uint32_t protocol, cipher_type, cipher_strength, hash_type, hash_strength, key_exchange_type, key_exchange_strength;
 };
+struct img_auth_info
+{
+    uint32_t auth_status;
+    int32_t sec_status;
+    uint32_t flags, auth_type;
+    uint64_t access_token;
+    uint32_t context_attributes, packed_context_length, packed_context_type, pad;
+    uint64_t packed_context;
+    uint32_t mutual_auth_data_length, pad2;
+    uint64_t mutual_auth_data;
+    uint16_t package_name_length, pad3[3];
+    uint64_t package_name;
+};
 
 _Static_assert(sizeof(struct img_request) == HS_IMAGE_V2_SIZE, "HTTP_REQUEST_V2 layout");
 _Static_assert(sizeof(struct img_ssl_info) == 48, "HTTP_SSL_INFO layout");
@@ -68,6 +81,7 @@ _Static_assert(sizeof(struct img_request_info) == 16, "HTTP_REQUEST_INFO layout"
 _Static_assert(sizeof(struct img_channel_bind_status) == HS_CHANNEL_BIND_STATUS_SIZE,
                "HTTP_REQUEST_CHANNEL_BIND_STATUS layout");
 _Static_assert(sizeof(struct img_ssl_protocol_info) == 28, "HTTP_SSL_PROTOCOL_INFO layout");
+_Static_assert(sizeof(struct img_auth_info) == 80, "HTTP_REQUEST_AUTH_INFO layout");
 _Static_assert(offsetof(struct img_request, request_info_count) == HS_IMAGE_V1_SIZE, "HTTP_REQUEST_V1 layout");
 _Static_assert(offsetof(struct img_request, request_id) == HS_IMAGE_REQUEST_ID_OFFSET, "RequestId offset");
 _Static_assert(sizeof(struct img_unknown_header) == 24, "HTTP_UNKNOWN_HEADER layout");
@@ -76,6 +90,7 @@ _Static_assert(sizeof(struct img_data_chunk) == 32, "HTTP_DATA_CHUNK layout");
 #define HTTP_RECEIVE_REQUEST_FLAG_COPY_BODY 1
 #define HTTP_REQUEST_FLAG_MORE_ENTITY_BODY_EXISTS 1
 #define HTTP_VERB_UNKNOWN 1
+#define HTTP_REQUEST_INFO_TYPE_AUTH 0
 #define HTTP_REQUEST_INFO_TYPE_SSL_PROTOCOL 2
 
 static int str_ok(const struct hs_str *s, uint32_t size)
@@ -253,22 +268,54 @@ void hs_image_build(const struct hs_wire_request *w, uint32_t wire_size, uint32_
         }
         if (l.fits) memcpy(out + info_at, &info, sizeof(info));
         req.ssl_info = l.base + info_at;
-        if (image != HS_IMAGE_V1)
+    }
+
+    /* HTTP_REQUEST_V2's request information: authentication first, then TLS */
+    if (image != HS_IMAGE_V1 && ((w->auth & HS_AUTH_PRESENT) || w->ssl_off))
+    {
+        uint16_t count = (w->auth & HS_AUTH_PRESENT ? 1 : 0) + (w->ssl_off ? 1 : 0), n = 0;
+        uint32_t ri_at = take(&l, count * (uint32_t)sizeof(struct img_request_info), 8);
+        struct img_request_info ri;
+
+        if (w->auth & HS_AUTH_PRESENT)
         {
-            struct img_request_info ri = { HTTP_REQUEST_INFO_TYPE_SSL_PROTOCOL, sizeof(struct img_ssl_protocol_info), 0 };
+            struct img_auth_info auth;
+            uint32_t auth_at = take(&l, sizeof(auth), 8);
+
+            memset(&auth, 0, sizeof(auth));
+            auth.auth_status = HS_AUTH_STATUS(w->auth);
+            auth.auth_type = HS_AUTH_TYPE(w->auth);
+            auth.sec_status = w->auth_sec_status;
+            ri.type = HTTP_REQUEST_INFO_TYPE_AUTH;
+            ri.length = sizeof(auth);
+            ri.info = l.base + auth_at;
+            if (l.fits)
+            {
+                memcpy(out + ri_at + n * sizeof(ri), &ri, sizeof(ri));
+                memcpy(out + auth_at, &auth, sizeof(auth));
+            }
+            n++;
+        }
+        if (w->ssl_off)
+        {
+            const struct hs_wire_ssl *ssl = (const struct hs_wire_ssl *)(blob + w->ssl_off);
             struct img_ssl_protocol_info proto = { ssl->protocol, ssl->cipher_type, ssl->cipher_strength,
                                                    ssl->hash_type, ssl->hash_strength, ssl->key_exchange_type,
                                                    ssl->key_exchange_strength };
-            uint32_t ri_at = take(&l, sizeof(ri), 8), proto_at = take(&l, sizeof(proto), 8);
+            uint32_t proto_at = take(&l, sizeof(proto), 8);
+
+            ri.type = HTTP_REQUEST_INFO_TYPE_SSL_PROTOCOL;
+            ri.length = sizeof(proto);
             ri.info = l.base + proto_at;
             if (l.fits)
             {
-                memcpy(out + ri_at, &ri, sizeof(ri));
+                memcpy(out + ri_at + n * sizeof(ri), &ri, sizeof(ri));
                 memcpy(out + proto_at, &proto, sizeof(proto));
             }
-            req.request_info_count = 1;
-            req.request_info = l.base + ri_at;
+            n++;
         }
+        req.request_info_count = count;
+        req.request_info = l.base + ri_at;
     }
 
     res->needed = l.used;

@@ -23,6 +23,8 @@
 #include "log.h"
 #include "tls.h"
 #include "tlsinfo.h"
+#include "urlgroup.h"
+#include "auth.h"
 
 #define READ_CHUNK        16384
 #define DRAIN_LIMIT       (1u << 20)  /* unread body discarded before giving up on a connection */
@@ -61,7 +63,7 @@ static void update_events(struct hs_conn *c)
     if (!t || !t->waiting_cert)
     {
         if (!c->read_paused && !c->read_eof) ev |= EPOLLIN;
-        if (c->out.len > c->out_pos || !hs_list_empty(&c->out_files)) ev |= EPOLLOUT;
+        if ((c->out.len > c->out_pos || !hs_list_empty(&c->out_files)) && !c->throttled) ev |= EPOLLOUT;
         if (t && t->read_wants_write) ev |= EPOLLOUT;
         if (t && t->write_wants_read) ev |= EPOLLIN;
     }
@@ -172,6 +174,7 @@ void hs_conn_close(struct hs_conn *c)
     c->fd = -1;
     if (c->req) hs_request_orphan(eng, c->req);
     c->req = NULL;
+    hs_group_uncharge(eng, c);
     hs_conn_table_remove(eng, c);
     end_disconnect_waits(c);
     hs_list_remove(&c->run_link);
@@ -222,13 +225,14 @@ void hs_conn_reap_graveyard(struct hs_engine *eng)
 
 /* Sends some of a file chunk: bytes sent, 0 when the file ended early, -1
  * with errno (EAGAIN: wait for the socket). */
-static ssize_t send_file_part(struct hs_conn *c, struct hs_out_file *f)
+static ssize_t send_file_part(struct hs_conn *c, struct hs_out_file *f, size_t cap)
 {
     static uint8_t bounce[16384];
     size_t want = f->left > (1u << 20) ? (1u << 20) : (size_t)f->left;
     off_t off = (off_t)f->offset;
     ssize_t n;
 
+    if (want > cap) want = cap;
     if (!c->tls) return sendfile(c->fd, f->fd, &off, want);
     if ((n = hs_tls_sendfile(c, f->fd, f->offset, want)) != -2) return n;
     /* TLS in user space: read the next record's worth and encrypt it (a
@@ -238,21 +242,34 @@ static ssize_t send_file_part(struct hs_conn *c, struct hs_out_file *f)
     return hs_tls_write(c, bounce, (size_t)n);
 }
 
-/* Writes memory bytes up to the next file chunk, the chunk, and so on. */
+/* Writes memory bytes up to the next file chunk, the chunk, and so on; at
+ * most as fast as the bandwidth of the connection's URL group allows. */
 static void flush_out(struct hs_conn *c)
 {
+    struct hs_throttle *t = c->group_key ? hs_group_throttle(c->eng, c) : NULL;
+
+    c->throttled = 0;
     for (;;)
     {
         struct hs_out_file *f = hs_list_empty(&c->out_files) ? NULL :
                                 HS_CONTAINER(c->out_files.next, struct hs_out_file, link);
-        size_t limit = f ? f->mark : c->out.len;
+        size_t limit = f ? f->mark : c->out.len, cap = (size_t)-1;
         ssize_t n;
 
+        if (c->out_pos == limit && !f) break;
+        if (t)
+        {
+            if (!hs_rate_ready(&t->rate, hs_now_ms()) && !hs_throttle_wait(t, c->id))
+            {
+                c->throttled = 1;
+                break;
+            }
+            cap = hs_rate_quantum(&t->rate);
+        }
         if (c->out_pos < limit)
-            n = conn_send(c, c->out.data + c->out_pos, limit - c->out_pos);
-        else if (f)
-            n = send_file_part(c, f);
-        else break;
+            n = conn_send(c, c->out.data + c->out_pos, limit - c->out_pos < cap ? limit - c->out_pos : cap);
+        else
+            n = send_file_part(c, f, cap);
         if (n < 0)
         {
             if (errno == EINTR) continue;
@@ -261,6 +278,7 @@ static void flush_out(struct hs_conn *c)
             hs_conn_close(c);
             return;
         }
+        if (t) hs_rate_spend(&t->rate, (uint64_t)n);
         if (c->out_pos < limit) c->out_pos += (size_t)n;
         else if (n == 0)
         {
@@ -294,6 +312,12 @@ static void flush_out(struct hs_conn *c)
         }
     }
     update_events(c);
+}
+
+void hs_conn_unthrottle(struct hs_conn *c)
+{
+    if (c->dead || !c->throttled) return;
+    flush_out(c);
 }
 
 void hs_conn_write_file(struct hs_conn *c, int fd, uint64_t offset, uint64_t length)
@@ -549,14 +573,15 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     struct hs_wire_input wi;
     struct hs_wire_ssl_input ssl_info;
     struct hs_buf wire = { 0 }, cached = { 0 };
-    struct hs_request *req;
+    struct hs_request *req = NULL;
     struct hs_queue *q = NULL;
-    struct hs_list *cur, *next;
     char host_buf[80];
     const char *host = head + hp->host_off;
     size_t host_len = hp->host_len, host_name_len;
     uint8_t ip[16];
+    uint32_t schemes;
     int family, err, close_after = 0;
+    enum hs_target target;
 
     if (!host_len)
     {
@@ -588,9 +613,9 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
         send_error(c, route.status == HS_ROUTE_NO_HOST ? HS_PAGE_INVALID_HOSTNAME : HS_PAGE_NOT_FOUND);
         return;
     }
-    HS_LIST_FOR_EACH_SAFE(cur, next, &eng->queues)
-        if (HS_CONTAINER(cur, struct hs_queue, link)->id == route.owner) q = HS_CONTAINER(cur, struct hs_queue, link);
-    if (q && hs_cachectl_answer(eng, q->id, hp, head, &cooked, hp->keep_alive && !c->read_eof, &cached, &close_after))
+    target = hs_route_target(eng, c, route.owner, &q);
+    if (target == HS_TARGET_QUEUE &&
+        hs_cachectl_answer(eng, q->id, hp, head, &cooked, hp->keep_alive && !c->read_eof, &cached, &close_after))
     {
         /* the response cache answers: the application never sees it */
         hs_cooked_free(&cooked);
@@ -598,19 +623,26 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
         return;
     }
     hs_buf_free(&cached);
-    if (q && hs_queue_full(q))
+    switch (target)
     {
-        /* http.sys: with Basic 503 verbosity the connection is reset, else a 503 page */
-        hs_cooked_free(&cooked);
-        TRACE("connection %llu: queue %llu is full", (unsigned long long)c->id, (unsigned long long)q->id);
-        if (!q->verbosity) hs_conn_reset(c);
-        else send_error(c, HS_PAGE_SERVICE_UNAVAILABLE);
-        return;
-    }
-    if (!q || !(req = hs_request_new(q, c, route.context)))
-    {
+    case HS_TARGET_QUEUE:
+        if ((req = hs_request_new(q, c, route.context)))
+        {
+            req->group_key = c->group_key;
+            break;
+        }
+        /* no room for another request */
+        /* fall through */
+    case HS_TARGET_UNAVAILABLE:
         hs_cooked_free(&cooked);
         send_error(c, HS_PAGE_SERVICE_UNAVAILABLE);
+        return;
+    case HS_TARGET_REFUSED:
+        /* http.sys: with Basic 503 verbosity the connection is reset, else a 503 page */
+        hs_cooked_free(&cooked);
+        TRACE("connection %llu: queue %llu refuses the request", (unsigned long long)c->id, (unsigned long long)q->id);
+        if (!q->verbosity) hs_conn_reset(c);
+        else send_error(c, HS_PAGE_SERVICE_UNAVAILABLE);
         return;
     }
 
@@ -632,6 +664,15 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     wi.url_context = route.context;
     wi.bytes_received = hp->head_len;
     wi.flags = c->secure ? HS_REQ_SECURE : 0;
+    if ((schemes = hs_group_auth_schemes(eng, req->group_key)))
+    {
+        const struct hp_header *authz = NULL;
+        size_t i;
+        for (i = 0; i < hp->header_count && !authz; i++)
+            if (hp->headers[i].known == HP_HDR_AUTHORIZATION) authz = &hp->headers[i];
+        wi.auth = hs_auth_check(schemes, authz ? head + authz->value_off : NULL, authz ? authz->value_len : 0,
+                                &wi.auth_sec_status);
+    }
     if (c->tls)
     {
         hs_tls_request_info(c, &ssl_info);

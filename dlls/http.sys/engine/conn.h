@@ -45,6 +45,7 @@ struct hs_conn
     size_t out_pos;
     struct hs_list out_files;         /* struct hs_out_file, oldest first */
     struct hs_request *req;           /* the request being served */
+    uint64_t group_key;               /* the URL group it counts against (urlgroup.c); 0: none */
     uint64_t body_left;               /* Content-Length bytes still to come */
     struct hp_chunked *chunked;       /* the decoder, while a chunked body arrives */
     uint32_t ev_mask;                 /* the events registered with epoll now */
@@ -56,6 +57,7 @@ struct hs_conn
     unsigned opaque : 1;              /* upgraded (OPAQUE): input is the request's body until EOF */
     unsigned coalesce : 1;            /* writes wait for the next turn of the loop (BUFFER_DATA) */
     unsigned nagle : 1;               /* TCP_NODELAY is off (ENABLE_NAGLING) */
+    unsigned throttled : 1;           /* waits for its group's bandwidth (throttle.c) */
     struct hs_conn *bucket_next;      /* the next in its bucket of that table */
     struct hs_list disconnect_waiters; /* pending HttpWaitForDisconnect calls */
     uint64_t accepted_ms;             /* hs_now_ms() at accept: TCP_INFO's ConnectionTimeMs */
@@ -84,6 +86,8 @@ void hs_conn_close(struct hs_conn *c);
 void hs_conn_go_opaque(struct hs_conn *c);
 /* Whether the client closed its side (or the connection is gone). */
 int hs_conn_peer_left(const struct hs_conn *c);
+/* Its bandwidth has tokens again (or no limit any more): sending goes on. */
+void hs_conn_unthrottle(struct hs_conn *c);
 /* Closes with a reset (RST), not a FIN: what an aborted request gets. */
 void hs_conn_reset(struct hs_conn *c);
 /* "C <id> <request 0|1> <input buffer bytes> <output buffer bytes>\n" */

@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "listener.h"
 #include "records.h"
+#include "urlgroup.h"
 #include "pkcs12.h"
 #include "log.h"
 
@@ -132,6 +133,7 @@ static void on_close(struct hs_engine *eng, uint64_t id)
         struct hs_op *op = HS_CONTAINER(cur, struct hs_op, link);
         if (op->file == f) abort_op(eng, op);
     }
+    if (f->session) hs_session_destroy(eng, f->session);
     hs_list_remove(&f->queue_link);
     if (f->queue && hs_list_empty(&f->queue->files)) hs_queue_destroy(eng, f->queue);
     hs_list_remove(&f->link);
@@ -228,6 +230,7 @@ void hs_engine_shutdown(struct hs_engine *eng)
     HS_LIST_FOR_EACH_SAFE(cur, next, &eng->files)
     {
         struct hs_file *f = HS_CONTAINER(cur, struct hs_file, link);
+        if (f->session) hs_session_destroy(eng, f->session);
         hs_list_remove(&f->queue_link);
         hs_list_remove(&f->link);
         free(f);

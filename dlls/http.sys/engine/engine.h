@@ -2,7 +2,9 @@
  * The engine's objects and how they hang together.
  *
  *   file     a handle the driver saw opened on its device (one per
- *            HttpCreateHttpHandle / HttpCreateRequestQueue);
+ *            HttpCreateHttpHandle / HttpCreateRequestQueue /
+ *            HttpCreateServerSession);
+ *   session  a server session and its URL groups (urlgroup.h);
  *   queue    a request queue: its URL registrations, its shared memory,
  *            the requests waiting for it and the receives waiting on it;
  *   op       an IRP the driver relayed, until the engine completes it;
@@ -30,6 +32,7 @@ struct hs_cache;
 struct hs_shmq;
 struct hs_conn;
 struct hs_queue;
+struct hs_session;
 
 struct hs_file
 {
@@ -37,6 +40,7 @@ struct hs_file
     uint32_t pid;
     uint32_t flags;                  /* HS_QNAME_CONTROLLER / HS_QNAME_DELEGATION it was opened with */
     struct hs_queue *queue;
+    struct hs_session *session;      /* a server session's file: its groups */
     struct hs_list link;             /* engine->files */
     struct hs_list queue_link;       /* queue->files */
 };
@@ -101,6 +105,12 @@ struct hs_request
     int response_unframed;           /* no length: the end of the connection ends it */
     uint64_t response_bytes;
     int owed;                        /* handed to a waiting receive; the server has not acted on it yet */
+
+    /* W3C logging (HttpServerLoggingProperty) */
+    uint64_t group_key;              /* the URL group it was routed to; 0: a v1 queue's */
+    uint64_t start_ms;
+    uint16_t status;                 /* of the response, once its head is sent */
+    uint8_t *log;                    /* the application's pLogData: hs_wire_log and its strings */
 };
 
 struct hs_queue
@@ -120,6 +130,7 @@ struct hs_queue
     uint32_t url_count;
     uint32_t max_waiting;            /* QueueLength: requests no receive has taken yet */
     uint32_t verbosity;              /* 503Verbosity: what a request beyond that gets */
+    uint32_t disabled;               /* HttpServerStateProperty inactive: requests are refused */
     uint64_t ring_active_ms;         /* when servers last used the rings (queue.c) */
     uint64_t ring_wait_ms;           /* since when requests wait in the ring untaken */
     struct hs_timer handover;        /* wakes the loop to hand ring requests to waiting receives */
@@ -150,6 +161,8 @@ struct hs_engine
     char rundir[512];
     struct hs_control *ctl;
     struct hs_list files, queues, listeners, conns, pending_ops, graveyard;
+    struct hs_list groups;           /* every URL group (urlgroup.c) */
+    uint64_t next_group_key;
     struct hs_list runq;             /* connections with input to look at again */
     uint64_t next_conn_id, next_request_seq, next_queue_id;
     uint32_t conn_count;

@@ -170,6 +170,12 @@ int hp_verb_from_method(const char *m, size_t len)
     return HP_VERB_UNKNOWN;
 }
 
+const char *hp_verb_name(int verb)
+{
+    if (verb < HP_VERB_OPTIONS || verb >= HP_VERB_OPTIONS + (int)(sizeof(verbs) / sizeof(verbs[0]))) return NULL;
+    return verbs[verb - HP_VERB_OPTIONS].name;
+}
+
 /* ---- small grammar helpers --------------------------------------------- */
 
 /*

@@ -47,8 +47,12 @@ enum hp_header_id
     HP_HDR_TRANSFER_ENCODING = 6,
     HP_HDR_UPGRADE = 7,
     HP_HDR_CONTENT_LENGTH = 11,
+    HP_HDR_AUTHORIZATION = 24,
+    HP_HDR_COOKIE = 25,
     HP_HDR_EXPECT = 26,
     HP_HDR_HOST = 28,
+    HP_HDR_REFERER = 36,
+    HP_HDR_USER_AGENT = 40,
     HP_HDR_RESPONSE_MAXIMUM = 30,
     HP_HDR_REQUEST_MAXIMUM = 41,
 };
@@ -125,5 +129,6 @@ const char *hp_known_request_header_name(int id);           /* canonical spellin
 int hp_known_response_header(const char *name, size_t len); /* 0..19 shared, 20 Accept-Ranges .. 29 WWW-Authenticate */
 const char *hp_known_response_header_name(int id);
 int hp_verb_from_method(const char *m, size_t len);         /* case-sensitive: "get" is HP_VERB_UNKNOWN */
+const char *hp_verb_name(int verb);                           /* NULL for HP_VERB_UNKNOWN and the like */
 
 #endif

@@ -19,6 +19,7 @@
 #include "reqimage.h"
 #include "wire.h"
 #include "cachectl.h"
+#include "urlgroup.h"
 #include "log.h"
 
 #define ERROR_FILE_NOT_FOUND      2
@@ -138,6 +139,7 @@ void hs_queue_destroy(struct hs_engine *eng, struct hs_queue *q)
     hs_router_remove_owner(&eng->router, q->id);
     hs_cachectl_forget(eng, q->id);
     hs_listener_release_unused(eng);
+    hs_groups_queue_gone(eng, q);
     hs_timer_cancel(eng->loop, &q->handover);
     hs_queue_name_release(eng, q);
     HS_LIST_FOR_EACH_SAFE(cur, next, &q->waiters)
@@ -467,7 +469,8 @@ static void ioctl_set_queue(struct hs_engine *eng, struct hs_op *op, const uint8
     struct hs_queue_params p;
     struct hs_queue *q = op->file->queue;
 
-    if (len < sizeof(p)) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
+    /* a server session's file never becomes a queue */
+    if (len < sizeof(p) || op->file->session) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
     memcpy(&p, in, sizeof(p));
     if (!q)
     {
@@ -641,7 +644,9 @@ static void ioctl_service_state(struct hs_engine *eng, struct hs_op *op)
         for (i = 0; i < eng->router.count; i++)
         {
             const struct hs_registration *reg = &eng->router.regs[i];
-            if (reg->owner != q->id) continue;
+            const struct hs_group *g = reg->owner & HS_OWNER_GROUP ? hs_group_find(eng, reg->owner) : NULL;
+            /* a group's URLs show under the queue it is bound to */
+            if (reg->owner != q->id && (!g || g->queue != q)) continue;
             snprintf(line, sizeof(line), "U %llu ", (unsigned long long)q->id);
             hs_buf_adds(&out, line);
             hs_buf_adds(&out, reg->prefix.canon);
@@ -730,6 +735,27 @@ static void ioctl_queue_limits(struct hs_engine *eng, struct hs_queue *q, struct
     hs_engine_complete(eng, op, 0, 0, NULL, 0);
 }
 
+/* HttpServerStateProperty of a v2 queue: a disabled queue refuses requests
+ * as a full one does. */
+static void ioctl_queue_state(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op, const uint8_t *in, uint32_t len)
+{
+    uint32_t state;
+
+    if (len < sizeof(state) || q->image != HS_IMAGE_V2)
+    {
+        hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0);
+        return;
+    }
+    memcpy(&state, in, sizeof(state));
+    if (state > 1)
+    {
+        hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0);
+        return;
+    }
+    q->disabled = state;
+    hs_engine_complete(eng, op, 0, 0, NULL, 0);
+}
+
 static void cancel_disconnect_wait(struct hs_op *op)
 {
     hs_list_remove(&op->wait_link);
@@ -794,6 +820,11 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     if (op->code == HS_IOCTL_SET_QUEUE) { ioctl_set_queue(eng, op, in, in_len); return; }
     if (op->code == HS_IOCTL_QUEUE_NAME) { hs_queue_name_ioctl(eng, op, in, in_len); return; }
     if (op->code == HS_IOCTL_CACHE_FLUSH && !q) { hs_cachectl_flush_all(eng, op, in, in_len); return; }
+    if (op->code >= HS_IOCTL_GROUP_CREATE && op->code <= HS_IOCTL_SERVER_PROPERTY)
+    {
+        hs_group_ioctl(eng, op, in, in_len);
+        return;
+    }
     if (!q) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
     if (!hs_queue_file_does_io(op->file) && is_io(op->code))
     {
@@ -817,6 +848,7 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     case HS_IOCTL_CACHE_ADD:
     case HS_IOCTL_CACHE_READ:
     case HS_IOCTL_CACHE_FLUSH:     hs_cachectl_ioctl(eng, q, op, in, in_len); break;
+    case HS_IOCTL_QUEUE_STATE:     ioctl_queue_state(eng, q, op, in, in_len); break;
     default:                       hs_engine_complete(eng, op, ERROR_INVALID_FUNCTION, 0, NULL, 0); break;
     }
 }

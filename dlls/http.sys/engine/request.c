@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include "request.h"
 #include "queue.h"
@@ -15,6 +17,7 @@
 #include "errpage.h"
 #include "ranges.h"
 #include "cachectl.h"
+#include "urlgroup.h"
 #include "log.h"
 
 #define ERROR_HANDLE_EOF          38
@@ -48,6 +51,7 @@ struct hs_request *hs_request_new(struct hs_queue *q, struct hs_conn *c, uint64_
     req->queue = q;
     req->conn = c;
     req->url_context = url_context;
+    req->start_ms = hs_now_ms();
     hs_list_init(&req->link);
     hs_list_init(&req->body_waiters);
     q->slots[slot] = req;
@@ -86,6 +90,7 @@ void hs_request_free(struct hs_request *req)
     if (req->conn && req->conn->req == req) req->conn->req = NULL;
     free(req->wire);
     free(req->body);
+    free(req->log);
     free(req);
 }
 
@@ -318,6 +323,110 @@ static int assemble_body(const struct hs_wire_response *r, const int *fds, const
     return out->failed ? -1 : 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* W3C logging                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Keeps the application's pLogData of one of the response's sends: the
+ * line is written when the response ends. */
+static void keep_log_data(struct hs_request *req, const struct hs_wire_response *r)
+{
+    struct hs_wire_log in, *out;
+    struct hs_str *src, *dst;
+    uint32_t i, total = sizeof(in), pos;
+    uint8_t *blob;
+
+    memcpy(&in, (const uint8_t *)r + r->log_off, sizeof(in));
+    src = &in.user_name;
+    for (i = 0; i < 12; i++) total += src[i].len;
+    if (!(blob = malloc(total))) return;   /* not logged: the response goes on */
+    out = (struct hs_wire_log *)blob;
+    *out = in;
+    dst = &out->user_name;
+    for (i = 0, pos = sizeof(in); i < 12; i++)
+    {
+        memcpy(blob + pos, (const uint8_t *)r + src[i].off, src[i].len);
+        dst[i].off = pos;
+        pos += src[i].len;
+    }
+    free(req->log);
+    req->log = blob;
+}
+
+static struct hs_text text_of(const uint8_t *blob, struct hs_str s)
+{
+    struct hs_text t = { (const char *)blob + s.off, s.len };
+    return t;
+}
+
+/* What the application gave, else what the engine knows. */
+static struct hs_text either(const uint8_t *log, struct hs_str given, const struct hs_wire_request *w,
+                             struct hs_str known)
+{
+    return given.len ? text_of(log, given) : text_of((const uint8_t *)w, known);
+}
+
+static struct hs_text address_text(const union hs_sockaddr *a, char *buf, size_t cap)
+{
+    struct hs_text t = { buf, 0 };
+
+    if (a->sa.sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a->in6.sin6_addr))
+        inet_ntop(AF_INET, a->in6.sin6_addr.s6_addr + 12, buf, (socklen_t)cap);
+    else if (a->sa.sa_family == AF_INET6) inet_ntop(AF_INET6, &a->in6.sin6_addr, buf, (socklen_t)cap);
+    else inet_ntop(AF_INET, &a->in4.sin_addr, buf, (socklen_t)cap);
+    t.len = strlen(buf);
+    return t;
+}
+
+static void log_response(struct hs_engine *eng, struct hs_request *req, struct hs_conn *c)
+{
+    const struct hs_wire_request *w = (const struct hs_wire_request *)req->wire;
+    const struct hs_wire_log *l = (const struct hs_wire_log *)req->log;
+    struct hs_w3c *log = hs_group_log(eng, req->group_key);
+    char client[64], server[64];
+    struct hs_w3c_entry e;
+    struct hs_str stem, query;
+    const char *raw, *q;
+    const char *verb;
+
+    if (!log || !l) return;
+    memset(&e, 0, sizeof(e));
+    e.when = time(NULL);
+    /* the raw URL: its path and its query, as the client sent them */
+    raw = (const char *)req->wire + w->raw_url.off;
+    q = memchr(raw, '?', w->raw_url.len);
+    stem.off = w->raw_url.off;
+    stem.len = q ? (uint32_t)(q - raw) : w->raw_url.len;
+    query.off = q ? w->raw_url.off + stem.len + 1 : 0;
+    query.len = q ? w->raw_url.len - stem.len - 1 : 0;
+
+    e.site_name = text_of(req->log, l->service_name);
+    e.computer_name = text_of(req->log, l->server_name);
+    e.server_ip = l->server_ip.len ? text_of(req->log, l->server_ip) : address_text(&c->local, server, sizeof(server));
+    if (l->method.len) e.method = text_of(req->log, l->method);
+    else if (req->verb == HP_VERB_UNKNOWN) e.method = text_of(req->wire, w->unknown_verb);
+    else if ((verb = hp_verb_name(req->verb))) e.method.p = verb, e.method.len = strlen(verb);
+    e.uri_stem = either(req->log, l->uri_stem, w, stem);
+    e.uri_query = either(req->log, l->uri_query, w, query);
+    e.server_port = l->server_port ? l->server_port :
+                    ntohs(c->local.sa.sa_family == AF_INET6 ? c->local.in6.sin6_port : c->local.in4.sin_port);
+    e.user_name = text_of(req->log, l->user_name);
+    e.client_ip = l->client_ip.len ? text_of(req->log, l->client_ip) : address_text(&c->remote, client, sizeof(client));
+    e.version.p = req->http10 ? "HTTP/1.0" : "HTTP/1.1";
+    e.version.len = 8;
+    e.user_agent = either(req->log, l->user_agent, w, w->known[HP_HDR_USER_AGENT]);
+    e.cookie = either(req->log, l->cookie, w, w->known[HP_HDR_COOKIE]);
+    e.referer = either(req->log, l->referrer, w, w->known[HP_HDR_REFERER]);
+    e.host = either(req->log, l->host, w, w->known[HP_HDR_HOST]);
+    e.status = l->protocol_status ? l->protocol_status : req->status;
+    e.sub_status = l->sub_status;
+    e.win32_status = l->win32_status;
+    e.bytes_sent = req->response_bytes;
+    e.bytes_recv = req->head_bytes + req->body_total;
+    e.time_taken_ms = hs_now_ms() - req->start_ms;
+    hs_w3c_write(log, &e);
+}
+
 uint32_t hs_request_send(struct hs_engine *eng, struct hs_request *req,
                          const struct hs_wire_response *r, uint32_t size)
 {
@@ -388,6 +497,7 @@ uint32_t hs_request_send_counted(struct hs_engine *eng, struct hs_request *req,
         ctx.fragment_bytes = frag_bytes;
         hs_response_head(&out, r, &ctx, &res);
         req->headers_sent = 1;
+        req->status = r->status;
         req->close_after = res.close_after;
         req->response_unframed = res.unframed;
         if (!res.body_allowed) req->is_head = 1;   /* from now on, drop any body */
@@ -412,6 +522,7 @@ uint32_t hs_request_send_counted(struct hs_engine *eng, struct hs_request *req,
     hs_conn_set_nagle(c, r->flags & SEND_FLAG_ENABLE_NAGLING);
     /* the last send of a response always goes out at once */
     hs_conn_coalesce(c, (r->flags & SEND_FLAG_BUFFER_DATA) && !final);
+    if (r->log_off) keep_log_data(req, r);
     req->response_bytes += out.len;
     if (req->is_head)
     {
@@ -449,6 +560,7 @@ uint32_t hs_request_send_counted(struct hs_engine *eng, struct hs_request *req,
     {
         int close_after = req->close_after || req->response_unframed;
         req->final_sent = 1;
+        log_response(eng, req, c);
         hs_conn_request_done(c, close_after);
     }
     return 0;

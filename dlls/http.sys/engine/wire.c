@@ -1,4 +1,5 @@
 #include <stdint.h>
+#include <stddef.h>
 #include <string.h>
 #include <netinet/in.h>
 
@@ -101,6 +102,8 @@ int hs_wire_build_request(const struct hs_wire_input *in, struct hs_buf *b)
 
     hs_wire_sockaddr(in->remote, w.remote_addr);
     hs_wire_sockaddr(in->local, w.local_addr);
+    w.auth = in->auth;
+    w.auth_sec_status = in->auth_sec_status;
 
     for (i = 0; i < hp->header_count; i++)
     {
@@ -157,6 +160,8 @@ int hs_wire_build_request(const struct hs_wire_input *in, struct hs_buf *b)
     memcpy(b->data, &w, sizeof(w));
     return 0;
 }
+
+_Static_assert(offsetof(struct hs_wire_log, referrer) == 11 * sizeof(struct hs_str), "hs_wire_log strings");
 
 static int str_in(const struct hs_str *s, uint32_t size)
 {
@@ -298,5 +303,15 @@ int hs_wire_response_valid(const struct hs_wire_response *r, uint32_t size)
         if (!str_in(&s, size)) return 0;
     }
     if (r->kind == HS_RESP_HEADERS && r->cache_policy > 2) return 0;   /* HttpCachePolicyTimeToLive */
+    if (r->log_off)
+    {
+        struct hs_wire_log log;
+        const struct hs_str *strs = &log.user_name;
+
+        if (r->log_off > size || sizeof(log) > size - r->log_off) return 0;
+        memcpy(&log, (const uint8_t *)r + r->log_off, sizeof(log));
+        for (i = 0; i < 12; i++)
+            if (!str_in(&strs[i], size)) return 0;
+    }
     return files_valid(r, size) && frags_valid(r, size);
 }

@@ -23,6 +23,8 @@ struct hs_wire_input
     uint64_t request_id, connection_id, url_context, bytes_received;
     uint32_t flags;                       /* HS_REQ_* */
     const struct hs_wire_ssl_input *ssl;  /* HTTPS: the TLS facts, else NULL */
+    uint32_t auth;                        /* hs_wire_request.auth */
+    int32_t auth_sec_status;
 };
 
 struct hs_wire_ssl_input
