@@ -107,6 +107,9 @@ struct hs_queue_limits
 #define HS_IOCTL_QUEUE_NAME      HS_CTL_CODE(0x910) /* in: hs_queue_name + UTF-8 name */
 #define HS_IOCTL_DEMAND_START    HS_CTL_CODE(0x911) /* completes when a request waits for a receive
                                                        (HttpWaitForDemandStart, controller only) */
+#define HS_IOCTL_FIND_GROUP     HS_CTL_CODE(0x912) /* in: UTF-8 URL prefix; out: u64 HTTP_URL_GROUP_ID of
+                                                       the group bound to this queue that registered it */
+#define HS_IOCTL_DELEGATE       HS_CTL_CODE(0x913) /* on the source queue; in: hs_delegate + UTF-8 URL */
 #define HS_QNAME_CREATE      0x1 /* the file's new queue takes the name (ERROR_ALREADY_EXISTS if taken) */
 #define HS_QNAME_OPEN        0x2 /* a file with no queue yet joins the named one (ERROR_FILE_NOT_FOUND) */
 #define HS_QNAME_CONTROLLER  0x4 /* with CREATE: this handle controls the queue and does no I/O */
@@ -115,6 +118,18 @@ struct hs_queue_name
 {
     uint32_t flags;              /* HS_QNAME_* */
     uint32_t name_len;           /* bytes of UTF-8 that follow, no terminator (1..260) */
+};
+/* HttpDelegateRequestEx: the request leaves this queue for dst_queue_id (a
+ * queue this process holds a handle to), with the context of the URL that
+ * group (0: any group bound to dst) registered as url (url_len 0: the
+ * group's first). */
+struct hs_delegate
+{
+    uint64_t request_id;
+    uint64_t dst_queue_id;       /* hs_queue_info.queue_id of the target queue */
+    uint64_t group;              /* HTTP_URL_GROUP_ID, or 0 */
+    uint32_t url_len;            /* bytes of UTF-8 that follow (DelegateRequestDelegateUrlProperty) */
+    uint32_t reserved;
 };
 #define HS_QUEUE_NAME_MAX 260    /* MAX_PATH: HttpCreateRequestQueue's limit, in bytes of UTF-16 */
 

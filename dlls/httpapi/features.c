@@ -9,6 +9,7 @@
 #include "httpapi_private.h"
 
 /* HTTP_FEATURE_ID values (http.h, Windows 10 and 11) */
+#define FEATURE_DELEGATE_EX           3   /* HttpDelegateRequestEx */
 #define FEATURE_TLS_SESSION_TICKETS   5   /* HTTP_SERVICE_CONFIG_SSL_FLAG_ENABLE_SESSION_TICKET */
 #define FEATURE_DISABLE_TLS_SESSION_ID 6  /* HTTP_SERVICE_CONFIG_SSL_FLAG_DISABLE_SESSION_ID */
 #define FEATURE_QUERY_CIPHER_INFO     15  /* HttpQueryRequestProperty(HttpRequestPropertyTlsCipherInfo) */
@@ -18,6 +19,7 @@ BOOL WINAPI HttpIsFeatureSupported(ULONG feature)
     TRACE("%lu\n", feature);
     switch (feature)
     {
+    case FEATURE_DELEGATE_EX:
     case FEATURE_TLS_SESSION_TICKETS:
     case FEATURE_DISABLE_TLS_SESSION_ID:
     case FEATURE_QUERY_CIPHER_INFO:

@@ -7,6 +7,7 @@
 
 #include "queue.h"
 #include "queuename.h"
+#include "delegate.h"
 #include "tcpinfo.h"
 #include "tlsinfo.h"
 #include "clientcert.h"
@@ -845,6 +846,8 @@ void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, 
     case HS_IOCTL_CANCEL_REQUEST:  ioctl_cancel_request(eng, q, op, in, in_len); break;
     case HS_IOCTL_QUEUE_LIMITS:    ioctl_queue_limits(eng, q, op, in, in_len); break;
     case HS_IOCTL_DEMAND_START:    hs_queue_demand_ioctl(eng, q, op); break;
+    case HS_IOCTL_FIND_GROUP:      hs_find_group_ioctl(eng, q, op, in, in_len); break;
+    case HS_IOCTL_DELEGATE:        hs_delegate_ioctl(eng, q, op, in, in_len); break;
     case HS_IOCTL_CACHE_ADD:
     case HS_IOCTL_CACHE_READ:
     case HS_IOCTL_CACHE_FLUSH:     hs_cachectl_ioctl(eng, q, op, in, in_len); break;

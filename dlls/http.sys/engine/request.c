@@ -94,6 +94,41 @@ void hs_request_free(struct hs_request *req)
     free(req);
 }
 
+uint32_t hs_request_move(struct hs_engine *eng, struct hs_request *req, struct hs_queue *dst,
+                         uint64_t url_context, uint64_t group_key)
+{
+    struct hs_queue *src = req->queue;
+    struct hs_wire_request *w = (struct hs_wire_request *)req->wire;
+    uint32_t slot;
+
+    if (!dst->free_count) return ERROR_NOT_ENOUGH_MEMORY;
+    hs_queue_settle(req);
+    complete_body_waiters(eng, req, ERROR_CONNECTION_INVALID);
+    hs_list_remove(&req->link);
+    hs_list_init(&req->link);
+    if (src->slots[req->slot] == req)
+    {
+        src->slots[req->slot] = NULL;
+        src->free_slots[src->free_count++] = req->slot;
+        if (src->shm) hs_shmq_slot_close(src->shm, req->slot);
+    }
+    slot = dst->free_slots[--dst->free_count];
+    req->slot = slot;
+    req->id = (++eng->next_request_seq << HS_SLOT_BITS) | slot;
+    req->queue = dst;
+    req->url_context = url_context;
+    req->group_key = group_key;
+    dst->slots[slot] = req;
+    if (dst->shm) hs_shmq_slot_open(dst->shm, slot, req->id);
+    /* what the receiver sees: its id and its URL's context */
+    if (w && req->wire_len >= sizeof(*w))
+    {
+        w->request_id = req->id;
+        w->url_context = url_context;
+    }
+    return 0;
+}
+
 void hs_request_offer(struct hs_engine *eng, struct hs_request *req)
 {
     hs_queue_offer(eng, req->queue, req);

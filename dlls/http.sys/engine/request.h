@@ -16,6 +16,11 @@ struct hs_conn;
 struct hs_request *hs_request_new(struct hs_queue *q, struct hs_conn *c, uint64_t url_context);
 void hs_request_free(struct hs_request *req);
 
+/* Takes a delivered request from its queue to dst (HttpDelegateRequestEx):
+ * a slot and an id of dst, the URL's context and group there; the source's
+ * calls on the old id fail from now on.  0 or a Win32 error. */
+uint32_t hs_request_move(struct hs_engine *eng, struct hs_request *req, struct hs_queue *dst,
+                         uint64_t url_context, uint64_t group_key);
 /* Offers a complete request head to its queue. */
 void hs_request_offer(struct hs_engine *eng, struct hs_request *req);
 /* New body bytes, the end of the body, or its loss: wake whoever waits. */

@@ -1,7 +1,7 @@
 /*
- * Every export of Windows' httpapi.dll exists (reference §1.0), and the
- * ones whose behaviour comes later answer with a Win32 error a caller can
- * handle instead of raising Wine's "unimplemented function" exception.
+ * Every export of Windows' httpapi.dll exists (reference §1.0), and each
+ * answers harmless arguments with a Win32 error a caller can handle, never
+ * Wine's "unimplemented function" exception nor ERROR_CALL_NOT_IMPLEMENTED.
  *
  * Usage: exports.exe PORT (the port is not used).
  */
@@ -28,13 +28,6 @@ static const char *const exports[] =
     "HttpWaitForDisconnect", "HttpWaitForDisconnectEx",
     /* later Windows 10 builds */
     "HttpIsFeatureSupported", "HttpSetRequestProperty",
-};
-
-/* Exports that return ERROR_CALL_NOT_IMPLEMENTED until their own issue lands
- * (README, "Not done yet"); called with arguments that are harmless. */
-static const char *const not_yet[] =
-{
-    "HttpDelegateRequestEx", "HttpFindUrlGroupId",
 };
 
 /* The undocumented exports answer as undocumented.c tests: with zero arguments (and no
@@ -71,6 +64,8 @@ static const struct { const char *name; ULONG expect; } v2_done[] =
     { "HttpQueryRequestProperty", ERROR_INVALID_HANDLE },
     { "HttpSetRequestProperty", ERROR_INVALID_PARAMETER },
     { "HttpDeclarePush", ERROR_INVALID_PARAMETER },
+    { "HttpFindUrlGroupId", ERROR_INVALID_PARAMETER },
+    { "HttpDelegateRequestEx", ERROR_CONNECTION_INVALID },   /* request id 0 */
 };
 
 /* The kernel cache is implemented (cache.c tests it): no URL is no call. */
@@ -90,15 +85,6 @@ int main(int argc, char **argv)
     if (!dll) return test_report();
     for (i = 0; i < sizeof(exports) / sizeof(exports[0]); i++)
         ok(GetProcAddress(dll, exports[i]) != NULL, "%s is exported\n", exports[i]);
-    for (i = 0; i < sizeof(not_yet) / sizeof(not_yet[0]); i++)
-    {
-        fn_any fn = (fn_any)(void *)GetProcAddress(dll, not_yet[i]);
-        ULONG ret;
-        if (!fn) continue;
-        ret = fn(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        ok(ret == ERROR_CALL_NOT_IMPLEMENTED, "%s: expected ERROR_CALL_NOT_IMPLEMENTED (120), got %lu\n",
-           not_yet[i], ret);
-    }
     for (i = 0; i < sizeof(v2_done) / sizeof(v2_done[0]); i++)
     {
         fn_any fn = (fn_any)(void *)GetProcAddress(dll, v2_done[i].name);
@@ -107,7 +93,8 @@ int main(int argc, char **argv)
         ret = fn(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         ok(ret == v2_done[i].expect, "%s with zero arguments: expected %s, got %lu\n", v2_done[i].name,
            v2_done[i].expect == ERROR_REVISION_MISMATCH ? "ERROR_REVISION_MISMATCH (1306)" :
-           v2_done[i].expect == ERROR_INVALID_HANDLE ? "ERROR_INVALID_HANDLE (6)" : "ERROR_INVALID_PARAMETER (87)", ret);
+           v2_done[i].expect == ERROR_INVALID_HANDLE ? "ERROR_INVALID_HANDLE (6)" :
+           v2_done[i].expect == ERROR_CONNECTION_INVALID ? "ERROR_CONNECTION_INVALID (1229)" : "ERROR_INVALID_PARAMETER (87)", ret);
     }
     for (i = 0; i < sizeof(cache_done) / sizeof(cache_done[0]); i++)
     {
@@ -130,10 +117,10 @@ int main(int argc, char **argv)
     {
         BOOL (WINAPI *is_supported)(ULONG) = (void *)GetProcAddress(dll, "HttpIsFeatureSupported");
         ULONG f;
-        /* the TLS session flags and the cipher-info query are there; the rest is not */
+        /* delegation, the TLS session flags and the cipher-info query are there; the rest is not */
         for (f = 0; is_supported && f <= 17; f++)
-            ok(is_supported(f) == (f == 5 || f == 6 || f == 15), "HttpIsFeatureSupported(%lu): expected %s\n", f,
-               f == 5 || f == 6 || f == 15 ? "TRUE" : "FALSE");
+            ok(is_supported(f) == (f == 3 || f == 5 || f == 6 || f == 15), "HttpIsFeatureSupported(%lu): expected %s\n", f,
+               f == 3 || f == 5 || f == 6 || f == 15 ? "TRUE" : "FALSE");
     }
     {
         ULONG (WINAPI *client_cert)(HANDLE, HTTP_CONNECTION_ID, ULONG, void *, ULONG, ULONG *, OVERLAPPED *) =
