@@ -166,6 +166,16 @@ struct hs_group_bind
 #define HS_SPROP_BANDWIDTH  3    /* value: MaxBandwidth in bytes per second (1024 or more, 0xffffffff: none) */
 #define HS_SPROP_LOGGING    4    /* data: hs_log_config and its strings (W3C only) */
 #define HS_SPROP_AUTH       5    /* value: AuthSchemes (HTTP_AUTH_ENABLE_*) */
+#define HS_SPROP_TIMEOUTS   6    /* data: hs_timeouts (HTTP_TIMEOUT_LIMIT_INFO) */
+
+/* HTTP_TIMEOUT_LIMIT_INFO's values: seconds; 0 leaves a timer to the
+ * session's setting or the service's default. */
+struct hs_timeouts
+{
+    uint16_t entity_body, drain_entity_body, request_queue, idle_connection, header_wait;
+    uint16_t reserved;
+    uint32_t min_send_rate;      /* bytes per second; 0: the default (150), 0xffffffff: no timer */
+};
 struct hs_server_property
 {
     uint64_t group;              /* 0: the session itself */

@@ -447,7 +447,19 @@ static ULONG set_prop(struct v2_session *session, struct v2_group *group, ULONG 
     case HttpServerTimeoutsProperty:
     {
         const HTTP_TIMEOUT_LIMIT_INFO *t = info;
+        struct hs_timeouts e;
+
         if (len < sizeof(*t)) return ERROR_INVALID_PARAMETER;
+        /* the engine runs the connections' timers */
+        e.entity_body = t->EntityBody;
+        e.drain_entity_body = t->DrainEntityBody;
+        e.request_queue = t->RequestQueue;
+        e.idle_connection = t->IdleConnection;
+        e.header_wait = t->HeaderWait;
+        e.reserved = 0;
+        e.min_send_rate = t->MinSendRate;
+        if ((ret = v2_apply_property(session, group, HS_SPROP_TIMEOUTS, t->Flags.Present, 0, &e, sizeof(e))))
+            return ret;
         if (t->Flags.Present) props->timeouts = *t;
         else memset(&props->timeouts, 0, sizeof(props->timeouts));
         return NO_ERROR;

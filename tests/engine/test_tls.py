@@ -178,7 +178,7 @@ def test_basics(binary, workdir, pki):
     props = {}
 
     def query(img):
-        for prop, size in ((4, 516), (14, 680), (1, 100)):
+        for prop, size in ((4, 516), (14, 680), (2, 100), (1, 100)):
             props[prop] = eng.call(1, IOCTL_REQUEST_PROPERTY, struct.pack("<QII", img.request_id, prop, 0), size)
         props["small"] = eng.call(1, IOCTL_REQUEST_PROPERTY, struct.pack("<QII", img.request_id, 4, 0), 10)
     srv.on_request = query
@@ -196,8 +196,11 @@ def test_basics(binary, workdir, pki):
     check(data[548:554].decode("utf-16-le") == "RSA", "certificate RSA")
     st, info, _ = props.get("small") or (None, 0, b"")
     check(st == status_of(234) and info == 516, "a small buffer: ERROR_MORE_DATA with the size (%r)" % (st,))
-    st, _, _ = props.get(1) or (None, 0, b"")
-    check(st == status_of(1), "a property the engine does not have: ERROR_INVALID_FUNCTION")
+    st, _, _ = props.get(2) or (None, 0, b"")
+    check(st == status_of(1), "a property no TLS-over-TCP request has (QuicStats): ERROR_INVALID_FUNCTION")
+    st, info, data = props.get(1) or (None, 0, b"")
+    check(st == 0 and info == 88 and struct.unpack_from("<I", data)[0] == 4,
+          "TcpInfoV0 of a TLS connection: 88 bytes, ESTABLISHED (%r %r)" % (st, info))
     r = https_get(port, ctx, sni="localhost", path="/a?b")
     check(r["error"] is None, "handshake and request over TLS (%r)" % r["error"])
     check(r["status"] == 200 and r["body"] == b"hello /a?b", "the response comes back over TLS")

@@ -13,6 +13,7 @@
 
 #include "conntable.h"
 #include "conn.h"
+#include "conntimer.h"
 #include "cachectl.h"
 #include "clientcert.h"
 #include "request.h"
@@ -31,21 +32,9 @@
 #define LINGER_MS         2000
 #define COALESCE_LIMIT    (64u << 10) /* bytes a BUFFER_DATA send may hold back */
 #define OUT_HIGH_WATER    (1u << 20)  /* unsent bytes beyond which pipelined requests wait */
-#define DEFAULT_TIMEOUT_S 120         /* Windows' default for HeaderWait and IdleConnection */
 
 static void conn_event(struct hs_ev_handler *h, uint32_t events);
 
-/* The timeouts of the configuration store (netsh http add timeout), read at
- * each use so that a change applies to new waits at once. */
-static uint64_t header_wait_ms(const struct hs_engine *eng)
-{
-    return 1000ull * (eng->records.header_wait ? eng->records.header_wait : DEFAULT_TIMEOUT_S);
-}
-
-static uint64_t idle_ms(const struct hs_engine *eng)
-{
-    return 1000ull * (eng->records.idle_timeout ? eng->records.idle_timeout : DEFAULT_TIMEOUT_S);
-}
 static void process(struct hs_conn *c);
 static void read_input(struct hs_conn *c);
 static void end_body(struct hs_conn *c);
@@ -87,9 +76,7 @@ static ssize_t conn_send(struct hs_conn *c, const void *buf, size_t len)
 
 static void timer_fired(struct hs_timer *t)
 {
-    struct hs_conn *c = HS_CONTAINER(t, struct hs_conn, timer);
-    TRACE("connection %llu timed out", (unsigned long long)c->id);
-    hs_conn_close(c);
+    hs_conn_timer_fired(HS_CONTAINER(t, struct hs_conn, timer));
 }
 
 void hs_conn_accept(struct hs_listener *lst, int fd)
@@ -130,7 +117,7 @@ void hs_conn_accept(struct hs_listener *lst, int fd)
     eng->conn_count++;
     hs_ev_add(eng->loop, fd, EPOLLIN | EPOLLRDHUP, &c->ev);
     c->ev_mask = EPOLLIN | EPOLLRDHUP;
-    hs_timer_arm(eng->loop, &c->timer, idle_ms(eng));   /* no request begun yet: idle */
+    hs_conn_timer_update(c, 0);   /* no request begun yet: idle */
     TRACE("connection %llu accepted on port %u", (unsigned long long)c->id, lst->port);
 }
 
@@ -247,6 +234,7 @@ static ssize_t send_file_part(struct hs_conn *c, struct hs_out_file *f, size_t c
 static void flush_out(struct hs_conn *c)
 {
     struct hs_throttle *t = c->group_key ? hs_group_throttle(c->eng, c) : NULL;
+    int progress = 0;
 
     c->throttled = 0;
     for (;;)
@@ -278,6 +266,7 @@ static void flush_out(struct hs_conn *c)
             hs_conn_close(c);
             return;
         }
+        if (n > 0) progress = 1;
         if (t) hs_rate_spend(&t->rate, (uint64_t)n);
         if (c->out_pos < limit) c->out_pos += (size_t)n;
         else if (n == 0)
@@ -311,6 +300,7 @@ static void flush_out(struct hs_conn *c)
             hs_timer_arm(c->eng->loop, &c->timer, LINGER_MS);
         }
     }
+    hs_conn_timer_update(c, progress);
     update_events(c);
 }
 
@@ -475,6 +465,7 @@ static int feed_body(struct hs_conn *c)
             req->body_len = b.len;
             req->body_cap = b.cap;
             req->body_total += produced;
+            hs_conn_timer_update(c, 1);
         }
         if (done) req->body_complete = 1;
     }
@@ -720,11 +711,11 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     /* The client waits for our go-ahead before it sends the body. */
     if (c->in_body && hp->expect_continue && !c->in.len)
         hs_conn_write(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
-    hs_timer_cancel(eng->loop, &c->timer);
     /* body bytes that came with the head go with the request: a receive
      * already waiting takes it at once, with COPY_BODY their copy */
     if (c->in_body && c->in.len) feed_body(c);
     hs_request_offer(eng, req);
+    if (!c->dead) hs_conn_timer_update(c, 0);   /* RequestQueue, or the body's */
 }
 
 static void parse_next(struct hs_conn *c)
@@ -793,8 +784,8 @@ again:
          * keep-alive connection costs its structure and its socket only */
         if (!c->in.len) hs_buf_free(&c->in);
         if (c->out_pos == c->out.len && hs_list_empty(&c->out_files)) { hs_buf_free(&c->out); c->out_pos = 0; }
-        hs_timer_arm(c->eng->loop, &c->timer, c->in.len ? header_wait_ms(c->eng) : idle_ms(c->eng));
     }
+    hs_conn_timer_update(c, 0);
     update_events(c);
 }
 

@@ -55,12 +55,14 @@ struct hs_conn
     unsigned rdhup_seen : 1;          /* the client shut its side (EPOLLRDHUP) */
     unsigned indexed : 1;             /* in the table of connections by id */
     unsigned opaque : 1;              /* upgraded (OPAQUE): input is the request's body until EOF */
+    unsigned phase : 3;               /* which timer runs (conntimer.c) */
     unsigned coalesce : 1;            /* writes wait for the next turn of the loop (BUFFER_DATA) */
     unsigned nagle : 1;               /* TCP_NODELAY is off (ENABLE_NAGLING) */
     unsigned throttled : 1;           /* waits for its group's bandwidth (throttle.c) */
     struct hs_conn *bucket_next;      /* the next in its bucket of that table */
     struct hs_list disconnect_waiters; /* pending HttpWaitForDisconnect calls */
     uint64_t accepted_ms;             /* hs_now_ms() at accept: TCP_INFO's ConnectionTimeMs */
+    uint64_t mark_ms;                 /* when the running timer's phase began (conntimer.c) */
     struct hs_timer timer;
 };
 

@@ -16,6 +16,7 @@
 #include "router.h"
 #include "urlgroup.h"
 #include "urlprefix.h"
+#include "conntimer.h"
 #include "log.h"
 
 #define ERROR_NOT_ENOUGH_MEMORY  8
@@ -123,6 +124,7 @@ static uint32_t delegate(struct hs_engine *eng, struct hs_queue *src, struct hs_
     if ((err = hs_request_move(eng, req, dst, reg->context, g->key))) return err;
     TRACE("request delegated to queue %llu as %#llx", (unsigned long long)dst->id, (unsigned long long)req->id);
     hs_request_offer(eng, req);
+    if (req->conn && !req->conn->dead) hs_conn_timer_update(req->conn, 0);   /* RequestQueue, in its new queue */
     return 0;
 }
 

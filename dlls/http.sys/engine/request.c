@@ -18,6 +18,7 @@
 #include "ranges.h"
 #include "cachectl.h"
 #include "urlgroup.h"
+#include "conntimer.h"
 #include "log.h"
 
 #define ERROR_HANDLE_EOF          38
@@ -186,6 +187,7 @@ void hs_request_orphan(struct hs_engine *eng, struct hs_request *req)
 void hs_request_delivered(struct hs_request *req)
 {
     req->state = RS_DELIVERED;
+    if (req->conn) hs_conn_timer_update(req->conn, 0);   /* RequestQueue is over */
     if (!req->conn) hs_request_free(req);
 }
 

@@ -198,6 +198,14 @@ static uint32_t set_property(struct hs_session *s, const uint8_t *in, uint32_t l
         if (g) g->auth_present = p.present, g->auth_schemes = p.present ? p.value : 0;
         else s->auth_present = p.present, s->auth_schemes = p.present ? p.value : 0;
         return 0;
+    case HS_SPROP_TIMEOUTS:
+    {
+        struct hs_timeouts *t = g ? &g->timeouts : &s->timeouts;
+        if (!p.present) memset(t, 0, sizeof(*t));
+        else if (p.data_len < sizeof(*t)) return ERROR_INVALID_PARAMETER;
+        else memcpy(t, in + sizeof(p), sizeof(*t));
+        return 0;
+    }
     case HS_SPROP_LOGGING:
         if (p.present && (err = hs_w3c_new(in + sizeof(p), p.data_len, &fresh))) return err;
         log = g ? &g->log : &s->log;
@@ -317,4 +325,21 @@ struct hs_throttle *hs_group_throttle(struct hs_engine *eng, struct hs_conn *c)
     if (g->throttle.rate.rate) return &g->throttle;
     if (g->session->throttle.rate.rate) return &g->session->throttle;
     return NULL;
+}
+
+void hs_group_timeouts(struct hs_engine *eng, uint64_t key, struct hs_timeouts *out)
+{
+    const struct hs_timeouts *g, *s;
+    struct hs_group *group;
+
+    memset(out, 0, sizeof(*out));
+    if (!key || !(group = hs_group_find(eng, key))) return;
+    g = &group->timeouts;
+    s = &group->session->timeouts;
+    out->entity_body = g->entity_body ? g->entity_body : s->entity_body;
+    out->drain_entity_body = g->drain_entity_body ? g->drain_entity_body : s->drain_entity_body;
+    out->request_queue = g->request_queue ? g->request_queue : s->request_queue;
+    out->idle_connection = g->idle_connection ? g->idle_connection : s->idle_connection;
+    out->header_wait = g->header_wait ? g->header_wait : s->header_wait;
+    out->min_send_rate = g->min_send_rate ? g->min_send_rate : s->min_send_rate;
 }

@@ -28,6 +28,7 @@ struct hs_session
     struct hs_throttle throttle;     /* bandwidth: rate 0 when not set */
     struct hs_w3c *log;              /* HttpServerLoggingProperty (W3C); NULL: none */
     uint32_t auth_present, auth_schemes;   /* HttpServerAuthenticationProperty */
+    struct hs_timeouts timeouts;     /* HttpServerTimeoutsProperty; zeros: not set */
 };
 
 struct hs_group
@@ -44,6 +45,7 @@ struct hs_group
     struct hs_throttle throttle;
     struct hs_w3c *log;
     uint32_t auth_present, auth_schemes;
+    struct hs_timeouts timeouts;
 };
 
 /* Where a routed request goes. */
@@ -68,6 +70,10 @@ enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_
 void hs_group_uncharge(struct hs_engine *eng, struct hs_conn *c);
 /* The authentication schemes of a request's group (else its session's); 0: none. */
 uint32_t hs_group_auth_schemes(struct hs_engine *eng, uint64_t key);
+/* The timeouts that apply to connections whose requests go to the group
+ * (key 0: none yet): the group's, else its session's, field by field;
+ * zeros where neither set one. */
+void hs_group_timeouts(struct hs_engine *eng, uint64_t key, struct hs_timeouts *out);
 /* The W3C log of the group a request was routed to (else its session's), or NULL. */
 struct hs_w3c *hs_group_log(struct hs_engine *eng, uint64_t key);
 /* The bandwidth limit the connection's responses are under, or NULL. */
