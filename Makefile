@@ -86,6 +86,14 @@ $(BUILD)/unit/%: tests/engine/%.c $(BUILD)/libengine.a tests/engine/unit.h | $(B
 $(BUILD)/unit-san/%: tests/engine/%.c $(BUILD)/libengine-san.a tests/engine/unit.h | $(BUILD)/unit-san
 	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
 
+# helpers that tests drive (not tests themselves: build/unit*/test_* are run as such),
+# sanitized so that whatever the tests feed them is checked for memory errors too
+UNIT_TOOLS := $(BUILD)/unit-tools/parse_probe
+all: $(UNIT_TOOLS)
+$(BUILD)/unit-tools/%: tests/engine/%.c $(BUILD)/libengine-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
+
 # libFuzzer targets: make test replays their corpora, make fuzz runs them
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) | $(BUILD)/fuzz
 	clang -std=gnu11 -O1 -g -Iinclude -I$(ENGINE_DIR) -I$(COMMON_DIR) \

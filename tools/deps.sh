@@ -19,6 +19,8 @@ test)
     have curl || need="$need curl"
     have openssl || need="$need openssl"
     have python3 || need="$need python3"
+    # tests/engine/test_h11_diff.py; Debian's copy also serves a python3 of its own
+    [ -d /usr/lib/python3/dist-packages/h11 ] || python3 -c 'import h11' 2>/dev/null || need="$need python3-h11"
     have clang || need="$need clang"
     # the HTTPS suite's browser check; NSS's certutil makes it trust the test CA
     have chromium || need="$need chromium"

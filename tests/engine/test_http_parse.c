@@ -548,6 +548,40 @@ static void test_host(void)
     CHECK_MEM(s + req.host_off, req.host_len, "t.example:81");
 }
 
+/* IP-literals are IPv6 addresses by RFC 3986's grammar, not any mix of hex
+ * digits, colons and dots (found by tests/engine/test_h11_diff.py). */
+static void test_host_ipv6(void)
+{
+    static const char *const good[] =
+    {
+        "::", "::1", "1::", "2001:db8::1", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+        "FFFF:abcd:0:0:0:0:0:1", "::ffff:192.0.2.1", "1:2:3:4:5:6:1.2.3.4", "::255.255.255.255", "0000::0",
+    };
+    static const char *const bad[] =
+    {
+        "", ":", ":::", "[:]", ":1", "1:", "1::2::3", "::1::", "12345::", "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7:8::", "1:2:3:4:5:6:7", "::1.2.3", "::256.1.1.1", "::1.2.3.04", "::1.2.3.4.5",
+        "1.2.3.4", "::1.2.3.4:5", "1:2:3:4:5:6:7:1.2.3.4", "::a.b.c.d", "v1.x", "fe80::1%25eth0", "::g",
+    };
+    char buf[128];
+    size_t i;
+
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+    {
+        snprintf(buf, sizeof(buf), "GET / HTTP/1.1\r\nHost: [%s]:80\r\n\r\n", good[i]);
+        CHECK_MSG(parse(buf) == HP_OK, "Host [%s] should be accepted", good[i]);
+        snprintf(buf, sizeof(buf), "CONNECT [%s]:443 HTTP/1.1\r\nHost: a\r\n\r\n", good[i]);
+        CHECK_MSG(parse(buf) == HP_OK, "CONNECT [%s] should be accepted", good[i]);
+    }
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    {
+        snprintf(buf, sizeof(buf), "GET / HTTP/1.1\r\nHost: [%s]\r\n\r\n", bad[i]);
+        CHECK_MSG(error_of(buf) == HP_ERR_HOSTNAME, "Host [%s]: expected HP_ERR_HOSTNAME", bad[i]);
+        snprintf(buf, sizeof(buf), "GET http://[%s]/ HTTP/1.1\r\nHost: a\r\n\r\n", bad[i]);
+        CHECK_MSG(error_of(buf) == HP_ERR_INVALID_URL, "target http://[%s]/: expected HP_ERR_INVALID_URL", bad[i]);
+    }
+}
+
 static void test_content_length(void)
 {
     CHECK_INT(parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 42\r\n\r\n"), HP_OK);
@@ -825,6 +859,7 @@ int main(void)
     test_limits();
     test_long_url_default_limits();
     test_host();
+    test_host_ipv6();
     test_content_length();
     test_transfer_encoding();
     test_connection();

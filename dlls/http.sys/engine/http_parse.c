@@ -279,25 +279,76 @@ static int valid_port(const char *s, size_t n, int required)
     return 1;
 }
 
+/* dec-octet "." dec-octet "." dec-octet "." dec-octet (RFC 3986 §3.2.2):
+ * no leading zeros, which some resolvers read as octal. */
+static int valid_ipv4(const char *s, size_t n)
+{
+    size_t i = 0, start;
+    unsigned v;
+    int part;
+
+    for (part = 0; part < 4; part++)
+    {
+        if (part && (i == n || s[i++] != '.')) return 0;
+        start = i;
+        for (v = 0; i < n && is_digit(s[i]) && i - start < 3; i++) v = v * 10 + (unsigned)(s[i] - '0');
+        if (i == start || v > 255 || (s[start] == '0' && i - start > 1)) return 0;
+    }
+    return i == n;
+}
+
+/* IPv6address (RFC 3986 §3.2.2): eight pieces of 1-4 hex digits, the last
+ * two possibly written as an IPv4 address, and at most one "::" standing
+ * for one or more zero pieces. */
+static int valid_ipv6(const char *s, size_t n)
+{
+    size_t i = 0, start;
+    int pieces = 0, elided = 0;
+
+    if (n >= 2 && s[0] == ':' && s[1] == ':')
+    {
+        elided = 1;
+        i = 2;
+    }
+    while (i < n)
+    {
+        start = i;
+        while (i < n && has_class(s[i], C_HEX)) i++;
+        if (i < n && s[i] == '.')
+        {
+            if (!valid_ipv4(s + start, n - start)) return 0;
+            pieces += 2;
+            break;
+        }
+        if (i == start || i - start > 4) return 0;
+        pieces++;
+        if (i == n) break;
+        if (s[i++] != ':' || i == n) return 0;
+        if (s[i] == ':')
+        {
+            if (elided) return 0;
+            elided = 1;
+            i++;
+        }
+    }
+    return elided ? pieces <= 7 : pieces == 8;
+}
+
 /*
  * uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2).  An empty host
  * is rejected: an http(s) URI must not have one (RFC 9110 §4.2.1) and
- * http.sys could not route it.  Raw non-ASCII is not a valid host either.
+ * http.sys could not route it.  Raw non-ASCII is not a valid host either,
+ * nor is an IPvFuture literal.
  */
 static int valid_authority(const char *s, size_t n, int port_required)
 {
     size_t i = 0;
-    int colons = 0;
 
     if (!n) return 0;
     if (s[0] == '[')
     {
-        for (i = 1; i < n && s[i] != ']'; i++)
-        {
-            if (s[i] == ':') colons++;
-            else if (s[i] != '.' && !has_class(s[i], C_HEX)) return 0;
-        }
-        if (i == n || !colons) return 0;
+        for (i = 1; i < n && s[i] != ']'; i++) ;
+        if (i == n || !valid_ipv6(s + 1, i - 1)) return 0;
         i++;
     }
     else
