@@ -19,7 +19,7 @@ from enginectl import (Engine, Image, status_of, free_port, connects, wire_respo
                        IOCTL_RECEIVE_REQUEST, IOCTL_CACHE_ADD, IOCTL_CACHE_READ, IOCTL_CACHE_FLUSH, cache_params,
                        IOCTL_QUEUE_LIMITS, IOCTL_GROUP_CREATE, IOCTL_GROUP_CLOSE, IOCTL_GROUP_REMOVE_URL,
                        IOCTL_GROUP_BIND, IOCTL_QUEUE_STATE, SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH,
-                       SPROP_LOGGING)
+                       SPROP_LOGGING, IOCTL_FIND_GROUP, IOCTL_DELEGATE)
 
 BASE = 0x7f0000000000
 
@@ -394,6 +394,23 @@ def test_configuration_records(binary, workdir):
     t0 = time.time()
     c = http(port, b"GET / HTTP/1.1\r\nHo")
     check(closed_by_peer(c, 5) and time.time() - t0 < 3, "a head not finished within HeaderWait=1 s is cut off")
+    # a byte every 0.3 s: HeaderWait counts from the first byte, not from the latest
+    t0 = time.time()
+    c = http(port, b"G")
+    c.settimeout(0.3)
+    cut = False
+    for b in b"ET / HTTP/1.1\r\nHost: x\r\nX-Slow: abcdefghijklmnopqrstuvwxyz":
+        try:
+            c.send(bytes([b]))
+            if c.recv(100) == b"":
+                cut = True
+                break
+        except socket.timeout:
+            continue
+        except OSError:
+            cut = True
+            break
+    check(cut and time.time() - t0 < 3, "a client trickling its head is cut at HeaderWait=1 s (%.1f s)" % (time.time() - t0))
     t0 = time.time()
     c = http(port, b"")
     check(closed_by_peer(c, 6) and 1.5 < time.time() - t0 < 4.5, "an idle connection is closed after IdleConnection=2 s")
@@ -1270,13 +1287,43 @@ def test_w3c_log(binary, workdir):
     eng.shutdown()
 
 
+def test_delegate_input(binary, workdir):
+    """Hostile HS_IOCTL_DELEGATE and HS_IOCTL_FIND_GROUP records are refused; the request stays."""
+    eng, port = serving_engine(binary, os.path.join(workdir, "delegate"))
+    eng.open(2)
+    eng.set_queue(2, 2)
+    st, _, data = eng.call(2, IOCTL_QUEUE_INFO, b"", 528)
+    dst = struct.unpack_from("<Q", data)[0] if st == 0 else 0
+    c = http(port, b"GET /d HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    rid = Image(data, BASE).request_id if st == 0 else 0
+    for rec, what, err in ((b"\1\2", "a short record", 87),
+                           (struct.pack("<QQQII", rid, dst, 0, 0xffffffff, 0), "a URL length past the input", 87),
+                           (struct.pack("<QQQII", rid, dst, 0, 5, 0) + b"\xff\xfe://", "a URL that is no prefix", 87),
+                           (struct.pack("<QQQII", rid, 999999, 0, 0, 0), "an unknown target queue", 87),
+                           (struct.pack("<QQQII", rid, dst, 0, 0, 0), "a target with no group", 87),
+                           (struct.pack("<QQQII", rid + 4096, dst, 0, 0, 0), "an unknown request", 1229)):
+        st, _, _ = eng.call(1, IOCTL_DELEGATE, rec)
+        check(st == status_of(err), "delegate, %s: error %d (%r)" % (what, err, st))
+    for rec, what in ((b"", "nothing"), (b"\0" * 5000, "5000 NULs"), (b"http://+:1/x", "no trailing slash")):
+        st, _, _ = eng.call(1, IOCTL_FIND_GROUP, rec, 8)
+        check(st == status_of(87), "find group, %s: ERROR_INVALID_PARAMETER (%r)" % (what, st))
+    st, _, _ = eng.call(1, IOCTL_FIND_GROUP, b"http://+:%d/" % port, 8)
+    check(st == status_of(1168), "find group, a prefix a queue (no group) registered: ERROR_NOT_FOUND (%r)" % st)
+    st, _, _ = eng.call(1, IOCTL_SEND, wire_response(rid, body=b"still mine"))
+    check(st == 0 and read_response(c)[2] == b"still mine", "the request is still the source's")
+    c.close()
+    eng.shutdown()
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
-                 test_opaque, test_named_queues, test_ranges, test_cache, test_url_groups, test_w3c_log):
+                 test_opaque, test_named_queues, test_ranges, test_cache, test_url_groups, test_w3c_log,
+                 test_delegate_input):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang
