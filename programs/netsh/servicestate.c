@@ -123,6 +123,45 @@ static void print_urls(const char *state, unsigned long long id, const WCHAR *in
     }
 }
 
+/* The queue's settings, from its "N" line: state, 503 verbosity,
+ * QueueLength and name (defaults if the engine gave none). */
+struct queue_settings
+{
+    unsigned disabled, verbosity, max;
+    WCHAR name[300];
+};
+
+static void queue_settings(const char *state, unsigned long long id, struct queue_settings *qs)
+{
+    const char *line;
+
+    qs->disabled = 0;
+    qs->verbosity = 0;
+    qs->max = 1000;
+    qs->name[0] = 0;
+    for (line = state; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
+    {
+        unsigned long long qid;
+        const char *end;
+        int off = 0, len;
+
+        if (sscanf(line, "N %llu %u %u %u %n", &qid, &qs->disabled, &qs->verbosity, &qs->max, &off) < 4 || !off ||
+            qid != id)
+            continue;
+        end = strchr(line + off, '\n');
+        len = end ? (int)(end - line - off) : (int)strlen(line + off);
+        len = len ? MultiByteToWideChar(CP_UTF8, 0, line + off, len, qs->name, 299) : 0;
+        qs->name[len < 0 ? 0 : len] = 0;
+        return;
+    }
+}
+
+static void print_queue_name(const struct queue_settings *qs, const WCHAR *indent)
+{
+    if (qs->name[0]) out(L"%lsRequest queue name: %ls\n", indent, qs->name);
+    else out(L"%lsRequest queue name: Request queue is unnamed.\n", indent);
+}
+
 static int parse_queue(const char *line, struct snapshot_queue *q)
 {
     int off = 0, n;
@@ -167,15 +206,19 @@ int servicestate_show(const struct command *cmd, int argc, WCHAR **argv)
     out(L"----------------------------------------------------- \n\n");
     for (line = state; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line))
     {
+        static const WCHAR *const verbosity[] = { L"Basic", L"Limited", L"Full" };
+        struct queue_settings qs;
         struct snapshot_queue q;
+
         if (!parse_queue(line, &q)) continue;
+        queue_settings(state, q.id, &qs);
         if (requestq)
         {
-            out(L"Request queue name: Request queue is unnamed.\n");
+            print_queue_name(&qs, L"");
             out(L"    Version: %u.0\n", q.version);
-            out(L"    State: Active\n");
-            out(L"    Request queue 503 verbosity level: Basic\n");
-            out(L"    Max requests: 1000\n");
+            out(L"    State: %ls\n", qs.disabled ? L"Inactive" : L"Active");
+            out(L"    Request queue 503 verbosity level: %ls\n", verbosity[qs.verbosity < 3 ? qs.verbosity : 0]);
+            out(L"    Max requests: %u\n", qs.max);
             print_processes(&q, L"    ");
             print_urls(state, q.id, L"    ");
             out(L"\n");
@@ -190,7 +233,7 @@ int servicestate_show(const struct command *cmd, int argc, WCHAR **argv)
             out(L"    URL groups:\n");
             out(L"    URL group ID: FE%014llX\n", q.id);
             out(L"        State: Active\n");
-            out(L"        Request queue name: Request queue is unnamed.\n");
+            print_queue_name(&qs, L"        ");
             print_urls(state, q.id, L"        ");
             out(L"\n");
         }

@@ -642,6 +642,12 @@ static void ioctl_service_state(struct hs_engine *eng, struct hs_op *op)
             hs_buf_adds(&out, line);
         }
         hs_buf_adds(&out, "\n");
+        /* its settings: state, 503 verbosity, QueueLength, name (last: it may hold spaces) */
+        snprintf(line, sizeof(line), "N %llu %u %u %u ", (unsigned long long)q->id, q->disabled ? 1 : 0, q->verbosity,
+                 q->max_waiting);
+        hs_buf_adds(&out, line);
+        hs_buf_adds(&out, q->name ? q->name : "");
+        hs_buf_adds(&out, "\n");
         for (i = 0; i < eng->router.count; i++)
         {
             const struct hs_registration *reg = &eng->router.regs[i];
@@ -655,7 +661,7 @@ static void ioctl_service_state(struct hs_engine *eng, struct hs_op *op)
         }
     }
     hs_cachectl_describe(eng, &out);
-    /* what each connection holds, for the tests (netsh reads Q, U and K only) */
+    /* what each connection holds, for the tests (netsh reads Q, N, U and K only) */
     HS_LIST_FOR_EACH_SAFE(cur, next, &eng->conns)
     {
         hs_conn_describe(HS_CONTAINER(cur, struct hs_conn, link), line, sizeof(line));

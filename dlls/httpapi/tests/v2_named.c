@@ -378,6 +378,67 @@ done:
     free_request(req);
 }
 
+/* Runs "netsh http show servicestate view=requestq" and returns its output (malloc'd). */
+static char *servicestate(void)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    char cmd[] = "netsh http show servicestate view=requestq", *out = malloc(1 << 20);
+    PROCESS_INFORMATION pi;
+    STARTUPINFOA si;
+    HANDLE rd, wr;
+    DWORD got, total = 0;
+
+    if (!out || !CreatePipe(&rd, &wr, &sa, 0)) return out;
+    SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = si.hStdError = wr;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    out[0] = 0;
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+    {
+        CloseHandle(rd);
+        CloseHandle(wr);
+        return out;
+    }
+    CloseHandle(wr);
+    while (total < (1 << 20) - 1 && ReadFile(rd, out + total, (1 << 20) - 1 - total, &got, NULL) && got) total += got;
+    out[total] = 0;
+    WaitForSingleObject(pi.hProcess, 10000);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(rd);
+    return out;
+}
+
+/* netsh shows a named queue's name, state, 503 verbosity and QueueLength as they are. */
+static void test_servicestate(void)
+{
+    HANDLE queue = NULL;
+    WCHAR name[64];
+    char expect[128], *text;
+    ULONG ret, value;
+
+    wfmt(name, 64, "v2_named-shown-%lu", GetCurrentProcessId());
+    ret = HttpCreateRequestQueue(version2, name, NULL, 0, &queue);
+    ok(ret == NO_ERROR, "HttpCreateRequestQueue(named): expected NO_ERROR, got %lu\n", ret);
+    if (ret) return;
+    value = 2000;
+    HttpSetRequestQueueProperty(queue, HttpServerQueueLengthProperty, &value, sizeof(value), 0, NULL);
+    value = Http503ResponseVerbosityLimited;
+    HttpSetRequestQueueProperty(queue, HttpServer503VerbosityProperty, &value, sizeof(value), 0, NULL);
+    value = HttpEnabledStateInactive;
+    HttpSetRequestQueueProperty(queue, HttpServerStateProperty, &value, sizeof(value), 0, NULL);
+    text = servicestate();
+    snprintf(expect, sizeof(expect), "Request queue name: v2_named-shown-%lu\r\n    Version: 2.0\r\n    State: Inactive\r\n"
+             "    Request queue 503 verbosity level: Limited\r\n    Max requests: 2000\r\n", GetCurrentProcessId());
+    ok(text && strstr(text, expect) != NULL, "netsh http show servicestate view=requestq: expected the queue's name and "
+       "settings (%s), got %s\n", expect, text ? text : "(nothing)");
+    free(text);
+    HttpCloseRequestQueue(queue);
+}
+
 int main(int argc, char **argv)
 {
     ULONG ret;
@@ -400,6 +461,7 @@ int main(int argc, char **argv)
     test_open_existing_here();
     test_open_existing_elsewhere();
     test_controller();
+    test_servicestate();
 
     HttpCloseServerSession(session);
     HttpTerminate(HTTP_INITIALIZE_SERVER, NULL);
