@@ -80,18 +80,6 @@ void hs_find_group_ioctl(struct hs_engine *eng, struct hs_queue *q, struct hs_op
     else hs_engine_complete(eng, op, 0, sizeof(g->id), &g->id, sizeof(g->id));
 }
 
-static struct hs_queue *queue_by_id(struct hs_engine *eng, uint64_t id)
-{
-    struct hs_list *cur;
-
-    HS_LIST_FOR_EACH(cur, &eng->queues)
-    {
-        struct hs_queue *q = HS_CONTAINER(cur, struct hs_queue, link);
-        if (q->id == id) return q;
-    }
-    return NULL;
-}
-
 static uint32_t delegate(struct hs_engine *eng, struct hs_queue *src, struct hs_op *op, const uint8_t *in, uint32_t len)
 {
     const struct hs_registration *reg;
@@ -111,7 +99,7 @@ static uint32_t delegate(struct hs_engine *eng, struct hs_queue *src, struct hs_
         return ERROR_CONNECTION_INVALID;
     /* begun to answer, or body already read: the receiver could not have it whole */
     if (req->headers_sent || req->body_total != req->body_len) return ERROR_INVALID_PARAMETER;
-    if (!(dst = queue_by_id(eng, d.dst_queue_id)) || dst == src || !process_holds(dst, op->file->pid))
+    if (!(dst = hs_queue_by_id(eng, d.dst_queue_id)) || dst == src || !process_holds(dst, op->file->pid))
         return ERROR_INVALID_PARAMETER;
     if (d.url_len)
     {

@@ -132,6 +132,18 @@ struct hs_queue *hs_queue_new(struct hs_engine *eng)
     return q;
 }
 
+struct hs_queue *hs_queue_by_id(struct hs_engine *eng, uint64_t id)
+{
+    struct hs_list *cur;
+
+    HS_LIST_FOR_EACH(cur, &eng->queues)
+    {
+        struct hs_queue *q = HS_CONTAINER(cur, struct hs_queue, link);
+        if (q->id == id) return q;
+    }
+    return NULL;
+}
+
 void hs_queue_destroy(struct hs_engine *eng, struct hs_queue *q)
 {
     struct hs_list *cur, *next;

@@ -9,6 +9,7 @@
 #include "engine.h"
 
 struct hs_queue *hs_queue_new(struct hs_engine *eng);
+struct hs_queue *hs_queue_by_id(struct hs_engine *eng, uint64_t id);
 /* The last handle to the queue closed: unregister, drop its requests. */
 void hs_queue_destroy(struct hs_engine *eng, struct hs_queue *q);
 void hs_queue_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, uint32_t in_len);

@@ -39,18 +39,6 @@ static struct hs_group *session_group(struct hs_session *s, uint64_t id)
     return NULL;
 }
 
-static struct hs_queue *queue_by_id(struct hs_engine *eng, uint64_t id)
-{
-    struct hs_list *cur;
-
-    HS_LIST_FOR_EACH(cur, &eng->queues)
-    {
-        struct hs_queue *q = HS_CONTAINER(cur, struct hs_queue, link);
-        if (q->id == id) return q;
-    }
-    return NULL;
-}
-
 /* A file becomes a session with its first group. */
 static struct hs_session *session_of(struct hs_engine *eng, struct hs_file *f)
 {
@@ -157,7 +145,7 @@ static uint32_t group_bind(struct hs_engine *eng, struct hs_session *s, const ui
     {
         int mine = 0;
 
-        if (!(q = queue_by_id(eng, b.queue_id))) return ERROR_INVALID_PARAMETER;
+        if (!(q = hs_queue_by_id(eng, b.queue_id))) return ERROR_INVALID_PARAMETER;
         HS_LIST_FOR_EACH(cur, &q->files)
             if (HS_CONTAINER(cur, struct hs_file, queue_link)->pid == s->file->pid) mine = 1;
         if (!mine) return ERROR_INVALID_PARAMETER;
@@ -282,7 +270,7 @@ enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_
     if (!(owner & HS_OWNER_GROUP))
     {
         hs_group_uncharge(eng, c);
-        if (!(*q = queue_by_id(eng, owner))) return HS_TARGET_UNAVAILABLE;
+        if (!(*q = hs_queue_by_id(eng, owner))) return HS_TARGET_UNAVAILABLE;
         return (*q)->disabled || hs_queue_full(*q) ? HS_TARGET_REFUSED : HS_TARGET_QUEUE;
     }
     /* a group that no queue serves: 503, there is no verbosity to ask */
