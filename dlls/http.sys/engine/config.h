@@ -41,6 +41,10 @@ struct hs_config
     uint32_t enable_error_logging;
     uint32_t error_log_file_truncate_size;
     char error_logging_dir[512];
+    /* the driver's Unix paths for it: of ErrorLoggingDir when that is a
+     * local path it could convert, and of the default; "" when not given */
+    char error_log_unix_dir[1100];
+    char error_log_default_dir[1100];
 };
 
 void hs_config_defaults(struct hs_config *cfg);
