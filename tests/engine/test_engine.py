@@ -1504,6 +1504,20 @@ def test_httperr(binary, workdir):
         check("HTTPERR is not a directory of ours" in open(os.path.join(rundir + "-" + what, "engine.log")).read(),
               "HTTPERR %s: warned" % what)
 
+    # a file that cannot be written: one warning, then silence, and the service goes on
+    d = os.path.join(base, "blocked")
+    os.makedirs(os.path.join(d, "HTTPERR", "httperr1.log"))
+    eng, port = serving_engine(binary, rundir + "-blocked", ["ErrorLoggingDir:unix=" + d])
+    answered = 0
+    for i in range(3):
+        c = http(port, b"GET / HTTP/1.1\r\nHost: bad^host\r\n\r\n")
+        answered += read_response(c)[0] == 400
+        c.close()
+    check(answered == 3, "an HTTPERR file that cannot be written: requests are still answered")
+    eng.shutdown()
+    log = open(os.path.join(rundir + "-blocked", "engine.log")).read()
+    check(log.count("cannot open HTTPERR/httperr1.log") == 1, "it is warned about once (%d)" % log.count("cannot open HTTPERR"))
+
 
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
