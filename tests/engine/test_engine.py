@@ -1316,6 +1316,209 @@ def test_delegate_input(binary, workdir):
     eng.shutdown()
 
 
+def httperr_lines(logdir, n=1):
+    """The event lines of HTTPERR/httperrN.log, each split into its 13 fields."""
+    try:
+        text = open(os.path.join(logdir, "HTTPERR", "httperr%d.log" % n), "rb").read()
+    except OSError:
+        return []
+    return [l.split(b" ") for l in text.split(b"\r\n") if l and not l.startswith(b"#")]
+
+
+def find_line(lines, reason, **fields):
+    """The first line with this reason whose named fields match (cs_uri=b"/x", ...)."""
+    names = ("date", "time", "c_ip", "c_port", "s_ip", "s_port", "cs_version", "cs_method", "cs_uri",
+             "sc_status", "s_siteid", "s_reason", "s_queuename")
+    for l in lines:
+        if len(l) == 13 and l[11] == reason and all(l[names.index(k)] == v for k, v in fields.items()):
+            return l
+    return None
+
+
+def rst_close(c):
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+
+
+def test_httperr(binary, workdir):
+    """The HTTPERR log (KB 820729): a line for each page the engine answers
+    with itself, each connection a timer cuts and each request its client or
+    its queue leaves; EnableErrorLogging=0 writes nothing; files roll over at
+    ErrorLogFileTruncateSize; a folder that is a link or not ours is refused."""
+    import shutil
+    base = os.path.join(workdir, "httperr")
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(base)
+    logdir = os.path.join(base, "LogFiles")      # does not exist yet: the engine makes it
+    rundir = os.path.join(base, "run")
+    eng = Engine(binary, rundir, ["ErrorLoggingDir:unix=" + logdir, "ErrorLogFileTruncateSize:dword=1000"],
+                 config="timeout idle 1\ntimeout headerwait 1\n")
+    port = free_port()
+    eng.open(1)
+    eng.set_queue(1)
+    eng.add_url(1, "http://+:%d/a/" % port)
+    eng.call(1, IOCTL_QUEUE_NAME, qname(1, b"Main Queue"))
+    st = os.stat(os.path.join(logdir, "HTTPERR"))
+    check(oct(st.st_mode & 0o777) == "0o700", "HTTPERR is made, mode 0700 (%o)" % st.st_mode)
+
+    def page(raw):
+        c = http(port, raw)
+        status = read_response(c)[0]
+        c.close()
+        return status
+
+    check(page(b"GET /a/h HTTP/1.1\r\nHost: bad^host\r\n\r\n") == 400, "a bad Host: 400")
+    check(page(b"GE(T /a/v HTTP/1.1\r\nHost: x\r\n\r\n") == 400, "a verb that is no token: 400")
+    check(page(b"GET /nothing%20here?q=1 HTTP/1.1\r\nHost: x\r\n\r\n") == 404, "no URL for it: 404")
+    check(page(b"GET /a/hd HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n") == 400, "a bad header: 400")
+    check(page(b"GET /a/2 HTTP/2.0\r\nHost: x\r\n\r\n") == 505, "HTTP/2.0 on HTTP/1.1: 505")
+    check(page(b"GET /a/f HTTP/1.1\r\nHost: x\r\nX-Long: " + b"f" * 17000 + b"\r\n\r\n") == 400, "a long field: 400")
+    check(page(b"GET /a/r HTTP/1.1\r\nHost: x\r\n" + b"X-Many: 0123456789012345678901234567890\r\n" * 500 + b"\r\n")
+          == 400, "a long head: 400")
+    check(page(b"GET /a/" + b"u" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n") == 414, "a URL too long to parse: 414")
+    check(page(b"GET /t" + (b"t" * 200 + b"/") * 25 + b" HTTP/1.1\r\nHost: x\r\n\r\n") == 404, "a long URL: 404")
+    # the timers: IdleConnection and HeaderWait are 1 s here
+    idle = http(port, b"")
+    slow = http(port, b"GET /a/slow HTTP/1.1\r\nHo")
+    check(closed_by_peer(idle, 4) and closed_by_peer(slow, 4), "idle and slow connections are cut")
+    # a client that resets while its request waits, and while the application holds it
+    c = http(port, b"GET /a/waiting HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.2)
+    rst_close(c)
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    c = http(port, b"GET /a/held HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    rst_close(c)
+    time.sleep(0.2)
+    # a queue closed with a request in it; a disabled queue's 503 (a reset, with Basic verbosity)
+    eng.open(2)
+    eng.set_queue(2, 2)
+    eng.add_url(2, "http://+:%d/gone/" % port)
+    c = http(port, b"GET /gone/x?y HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.2)
+    eng.close(2)
+    check(closed_by_peer(c), "the client of a closed queue's request is dropped")
+    eng.open(3)
+    eng.set_queue(3, 2)
+    eng.call(3, IOCTL_QUEUE_NAME, qname(1, b"off"))
+    eng.add_url(3, "http://+:%d/off/" % port)
+    eng.call(3, IOCTL_QUEUE_STATE, struct.pack("<I", 1))
+    c = http(port, b"POST /off/ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+    check(closed_by_peer(c), "a disabled queue's request is refused")
+    time.sleep(0.3)
+
+    lines = httperr_lines(logdir)
+    text = open(os.path.join(logdir, "HTTPERR", "httperr1.log"), "rb").read()
+    check(text.startswith(b"#Software: Microsoft HTTP API 2.0\r\n#Version: 1.0\r\n#Date: "), "header lines (%r)" % text[:60])
+    check(b"\r\n#Fields: date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason "
+          b"s-queuename\r\n" in text, "the Fields line")
+    check(oct(os.stat(os.path.join(logdir, "HTTPERR", "httperr1.log")).st_mode & 0o777) == "0o600", "httperr1.log is 0600")
+    p = b"%d" % port
+    l = find_line(lines, b"Hostname")
+    check(l is not None and l[2:] == [b"127.0.0.1", l[3], b"127.0.0.1", p, b"HTTP/1.1", b"GET", b"/a/h", b"400", b"-",
+                                       b"Hostname", b"-"], "a bad Host: 400 Hostname (%r)" % l)
+    check(l is not None and len(l[0]) == 10 and len(l[1]) == 8 and l[3].isdigit(), "date, time and client port (%r)" % l)
+    check(find_line(lines, b"Verb", cs_method=b"GE(T", cs_uri=b"-", cs_version=b"-", sc_status=b"400") is not None,
+          "a bad verb: 400 Verb, with the bytes of the verb (%r)" % find_line(lines, b"Verb"))
+    check(find_line(lines, b"NotFound", cs_uri=b"/nothing+here?q=1", sc_status=b"404", s_queuename=b"-") is not None,
+          "a 404: the cooked URL, its space as '+' (%r)" % find_line(lines, b"NotFound"))
+    check(find_line(lines, b"Header", cs_uri=b"/a/hd", cs_version=b"HTTP/1.1", sc_status=b"400") is not None,
+          "a bad header: 400 Header")
+    check(find_line(lines, b"Version_N/S", cs_version=b"HTTP/2.0", cs_uri=b"/a/2", sc_status=b"505") is not None,
+          "HTTP/2.0: 505 Version_N/S")
+    check(find_line(lines, b"FieldLength", cs_uri=b"/a/f", sc_status=b"400") is not None, "a long field: FieldLength")
+    check(find_line(lines, b"RequestLength", cs_uri=b"/a/r", sc_status=b"400") is not None, "a long head: RequestLength")
+    check(find_line(lines, b"URL_Length", sc_status=b"414", cs_method=b"GET", cs_uri=b"-") is not None,
+          "a URL too long to parse: 414 URL_Length, no URL")
+    l = [x for x in lines if len(x) == 13 and x[8].startswith(b"/ttt")]
+    check(len(l) == 1 and len(l[0][8]) == 4096, "a long URL is cut at 4096 bytes (%r)" % [len(x[8]) for x in l])
+    check(find_line(lines, b"Timer_ConnectionIdle", cs_version=b"-", cs_method=b"-", cs_uri=b"-", sc_status=b"-")
+          is not None, "IdleConnection: Timer_ConnectionIdle")
+    check(find_line(lines, b"Timer_HeaderWait", cs_method=b"-", cs_uri=b"-") is not None, "HeaderWait: Timer_HeaderWait")
+    check(find_line(lines, b"Client_Reset", cs_uri=b"/a/waiting", cs_method=b"GET", sc_status=b"-",
+                    s_queuename=b"Main+Queue") is not None,
+          "reset while the request waited: Client_Reset with the request and the queue's name (%r)"
+          % find_line(lines, b"Client_Reset"))
+    check(find_line(lines, b"Connection_Dropped", cs_uri=b"/a/held", cs_version=b"HTTP/1.1") is not None,
+          "reset while the application held it: Connection_Dropped (%r)" % find_line(lines, b"Connection_Dropped"))
+    check(find_line(lines, b"Connection_Abandoned_By_ReqQueue", cs_uri=b"/gone/x?y", s_queuename=b"-") is not None,
+          "the queue closed: Connection_Abandoned_By_ReqQueue")
+    check(find_line(lines, b"Disabled", cs_method=b"POST", cs_uri=b"/off/", sc_status=b"503", s_queuename=b"off")
+          is not None, "a disabled queue: 503 Disabled with its name (%r)" % find_line(lines, b"Disabled"))
+    # rollover: lines of 4 KB until httperr1.log would pass 1 MiB
+    for i in range(300):
+        c = http(port, b"GET /z" + b"z" * 4000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        read_response(c)
+        c.close()
+    size1 = os.path.getsize(os.path.join(logdir, "HTTPERR", "httperr1.log"))
+    check(1048576 - 4200 < size1 <= 1048576, "httperr1.log is filled up to 1 MiB, no more (%d)" % size1)
+    second = os.path.join(logdir, "HTTPERR", "httperr2.log")
+    check(os.path.exists(second) and open(second, "rb").read().startswith(b"#Software: "),
+          "then httperr2.log, with its header")
+    check(len(httperr_lines(logdir, 1)) + len(httperr_lines(logdir, 2)) == len(lines) + 300, "no line lost or doubled")
+    eng.shutdown()
+    log = open(os.path.join(rundir, "engine.log"), errors="replace").read()
+    check("ErrorLogFileTruncateSize = 1000 is outside 1048576..4294967295" in log, "a size below 1 MiB: the default, warned")
+
+    # EnableErrorLogging=0: nothing is written, not even the folder
+    off = os.path.join(base, "off")
+    os.makedirs(off)
+    eng, port = serving_engine(binary, rundir + "-off", ["ErrorLoggingDir:unix=" + off, "EnableErrorLogging:dword=0"])
+    c = http(port, b"GET / HTTP/1.1\r\nHost: bad^host\r\n\r\n")
+    check(read_response(c)[0] == 400, "EnableErrorLogging=0: the page still goes")
+    eng.shutdown()
+    check(os.listdir(off) == [], "EnableErrorLogging=0: no HTTPERR (%r)" % os.listdir(off))
+
+    # ErrorLoggingDir that the driver could not convert: the default, warned
+    dflt = os.path.join(base, "default")
+    os.makedirs(dflt)
+    eng, port = serving_engine(binary, rundir + "-default", ["ErrorLoggingDir:sz=logs", "ErrorLoggingDir:unixdefault=" + dflt])
+    c = http(port, b"GET / HTTP/1.1\r\nHost: bad^host\r\n\r\n")
+    read_response(c)
+    eng.shutdown()
+    check(find_line(httperr_lines(dflt), b"Hostname") is not None, "a relative ErrorLoggingDir: the default folder")
+    check('ErrorLoggingDir "logs" is not a fully qualified local path' in
+          open(os.path.join(rundir + "-default", "engine.log")).read(),
+          "a relative ErrorLoggingDir is warned about")
+
+    # HTTPERR a link to elsewhere, or someone else's: refused, and the service goes on
+    for what in ("link", "foreign"):
+        d = os.path.join(base, what)
+        elsewhere = os.path.join(base, what + "-target")
+        os.makedirs(d)
+        os.makedirs(elsewhere, mode=0o700)
+        if what == "link":
+            os.symlink(elsewhere, os.path.join(d, "HTTPERR"))
+        elif os.getuid() == 0:
+            os.makedirs(os.path.join(d, "HTTPERR"), mode=0o700)
+            os.chown(os.path.join(d, "HTTPERR"), 65534, 65534)
+        else:
+            print("skip: a folder of another user needs root")
+            continue
+        eng, port = serving_engine(binary, rundir + "-" + what, ["ErrorLoggingDir:unix=" + d])
+        c = http(port, b"GET / HTTP/1.1\r\nHost: bad^host\r\n\r\n")
+        check(read_response(c)[0] == 400, "HTTPERR %s: requests are still answered" % what)
+        eng.shutdown()
+        check(os.listdir(elsewhere) == [] and not os.path.exists(os.path.join(d, "HTTPERR", "httperr1.log")),
+              "HTTPERR %s: nothing written" % what)
+        check("HTTPERR is not a directory of ours" in open(os.path.join(rundir + "-" + what, "engine.log")).read(),
+              "HTTPERR %s: warned" % what)
+
+    # a file that cannot be written: one warning, then silence, and the service goes on
+    d = os.path.join(base, "blocked")
+    os.makedirs(os.path.join(d, "HTTPERR", "httperr1.log"))
+    eng, port = serving_engine(binary, rundir + "-blocked", ["ErrorLoggingDir:unix=" + d])
+    answered = 0
+    for i in range(3):
+        c = http(port, b"GET / HTTP/1.1\r\nHost: bad^host\r\n\r\n")
+        answered += read_response(c)[0] == 400
+        c.close()
+    check(answered == 3, "an HTTPERR file that cannot be written: requests are still answered")
+    eng.shutdown()
+    log = open(os.path.join(rundir + "-blocked", "engine.log")).read()
+    check(log.count("cannot open HTTPERR/httperr1.log") == 1, "it is warned about once (%d)" % log.count("cannot open HTTPERR"))
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
@@ -1323,7 +1526,7 @@ def main():
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
                  test_opaque, test_named_queues, test_ranges, test_cache, test_url_groups, test_w3c_log,
-                 test_delegate_input):
+                 test_delegate_input, test_httperr):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -246,6 +246,22 @@ static void test_date(void)
     }
 }
 
+/* KB 820729's reason phrases, for the HTTPERR log */
+static void test_reasons(void)
+{
+    static const char *const expect[HS_PAGE_COUNT] =
+    {
+        "BadRequest", "Hostname", "URL", "Verb", "Header", "RequestLength", "NotFound", "LengthRequired",
+        "EntityTooLarge", "URL_Length", "Internal", "N/I", "N/A", "Version_N/S",
+    };
+    int i;
+
+    for (i = 0; i < HS_PAGE_COUNT; i++)
+        CHECK_MSG(!strcmp(hs_page_reason((enum hs_page)i), expect[i]), "page %d: %s, expected %s", i,
+                  hs_page_reason((enum hs_page)i), expect[i]);
+    CHECK(!strcmp(hs_page_reason(HS_PAGE_COUNT), "Internal"));
+}
+
 int main(void)
 {
     test_404();
@@ -255,5 +271,6 @@ int main(void)
     test_capacity();
     test_page_for_error();
     test_date();
+    test_reasons();
     return unit_report();
 }

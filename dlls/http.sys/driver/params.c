@@ -55,7 +55,93 @@ static char *format_value(const KEY_VALUE_FULL_INFORMATION *info)
     return item;
 }
 
-int params_read(const void *registry_path, char **items, int max)
+static int ascii_equal_ci(const WCHAR *a, const WCHAR *b, unsigned count)
+{
+    unsigned i;
+
+    for (i = 0; i < count; i++)
+    {
+        WCHAR x = a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i], y = b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i];
+        if (x != y) return 0;
+    }
+    return 1;
+}
+
+#define DIR_MAX 600   /* WCHARs of an error log folder, %SystemRoot% expanded */
+
+/* ErrorLoggingDir (KB 820729): "a fully qualified local path", which "can
+ * contain %SystemRoot%"; no network share, no "." or ".." to walk out of
+ * it.  Writes the NT path (\??\C:\...) to out; 0 when it is one. */
+static int error_log_nt_path(const WCHAR *value, unsigned count, WCHAR *out)
+{
+    static const WCHAR root_var[] = L"%SystemRoot%", root[] = L"C:\\windows";
+    unsigned i, n = 4, start;
+
+    memcpy(out, L"\\??\\", 4 * sizeof(WCHAR));
+    for (i = 0; i < count && value[i]; )
+    {
+        if (i + 12 <= count && ascii_equal_ci(value + i, root_var, 12))
+        {
+            if (n + 10 >= DIR_MAX) return -1;
+            memcpy(out + n, root, 10 * sizeof(WCHAR));
+            n += 10;
+            i += 12;
+            continue;
+        }
+        if (n + 1 >= DIR_MAX) return -1;
+        out[n++] = value[i] == '/' ? '\\' : value[i];
+        i++;
+    }
+    while (n > 7 && out[n - 1] == '\\') n--;   /* "C:\logs\" is "C:\logs"; "C:\" stays */
+    out[n] = 0;
+    if (n < 7 || !((out[4] | 32) >= 'a' && (out[4] | 32) <= 'z') || out[5] != ':' || out[6] != '\\') return -1;
+    for (i = 7; i <= n; i++)
+    {
+        WCHAR c = out[i];
+        if (c && c != '\\')
+        {
+            if (c < 0x20 || c == ':' || c == '*' || c == '?' || c == '"' || c == '<' || c == '>' || c == '|') return -1;
+            continue;
+        }
+        /* the end of a segment: none empty, none "." or ".." */
+        for (start = i; start > 7 && out[start - 1] != '\\'; start--) {}
+        if (i == 7 && !c) break;   /* the drive's root */
+        if (i == start || (i - start == 1 && out[start] == '.') ||
+            (i - start == 2 && out[start] == '.' && out[start + 1] == '.'))
+            return -1;
+    }
+    return 0;
+}
+
+/* "ErrorLoggingDir:<type>=<Unix path>" for the engine, which has no other
+ * way to find a Windows path; NULL when the value is no local path or the
+ * folder above it does not exist. */
+static char *error_log_dir_item(const WCHAR *value, unsigned count, const char *type)
+{
+    WCHAR *path = link_alloc(DIR_MAX * sizeof(WCHAR));
+    char *item = link_alloc(ITEM_MAX);
+    int n;
+
+    if (!path || !item || error_log_nt_path(value, count, path)) goto fail;
+    n = _snprintf(item, ITEM_MAX, "ErrorLoggingDir:%s=", type);
+    if (link_unix_path((const uint16_t *)path, item + n, ITEM_MAX - n, 1)) goto fail;
+    link_free(path);
+    return item;
+fail:
+    link_free(path);
+    link_free(item);
+    return NULL;
+}
+
+static int is_error_log_dir(const KEY_VALUE_FULL_INFORMATION *info)
+{
+    static const WCHAR name[] = L"ErrorLoggingDir";
+
+    return info->NameLength == 15 * sizeof(WCHAR) && ascii_equal_ci(info->Name, name, 15) &&
+           (info->Type == REG_SZ || info->Type == REG_EXPAND_SZ);
+}
+
+static int read_values(const void *registry_path, char **items, int max)
 {
     const UNICODE_STRING *service = registry_path;
     UNICODE_STRING path;
@@ -84,8 +170,23 @@ int params_read(const void *registry_path, char **items, int max)
         if (status == STATUS_NO_MORE_ENTRIES) break;
         if (status) continue;   /* too large to be one of ours: skip it */
         if ((items[count] = format_value(info))) count++;
+        if (count < max && is_error_log_dir(info) &&
+            (items[count] = error_log_dir_item((const WCHAR *)((const UCHAR *)info + info->DataOffset),
+                                               info->DataLength / sizeof(WCHAR), "unix")))
+            count++;
     }
     link_free(info);
     ZwClose(key);
+    return count;
+}
+
+int params_read(const void *registry_path, char **items, int max)
+{
+    static const WCHAR default_dir[] = L"%SystemRoot%\\System32\\LogFiles";
+    int count = read_values(registry_path, items, max);
+
+    /* the engine also needs the default's Unix path, for a bad value */
+    if (count < max && (items[count] = error_log_dir_item(default_dir, sizeof(default_dir) / sizeof(WCHAR) - 1, "unixdefault")))
+        count++;
     return count;
 }

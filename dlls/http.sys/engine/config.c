@@ -94,6 +94,23 @@ static int apply_dword(struct hs_config *cfg, const struct dword_param *p, const
     return 0;
 }
 
+/* The driver's conversions of ErrorLoggingDir, types no registry value
+ * has: an absolute path without "." or ".." segments. */
+static int apply_unix_dir(struct hs_config *cfg, const char *type, const char *value)
+{
+    char *dst = strcmp(type, "unix") ? cfg->error_log_default_dir : cfg->error_log_unix_dir;
+    size_t size = sizeof(cfg->error_log_unix_dir), len = strlen(value);
+
+    if (value[0] != '/' || len >= size || strstr(value, "/./") || strstr(value, "/../") ||
+        (len >= 2 && !strcmp(value + len - 2, "/.")) || (len >= 3 && !strcmp(value + len - 3, "/..")))
+    {
+        WARN("error log directory %s is not an absolute path", value);
+        return -1;
+    }
+    snprintf(dst, size, "%s", value);
+    return 0;
+}
+
 int hs_config_apply(struct hs_config *cfg, const char *item)
 {
     char name[128], type[16];
@@ -111,6 +128,8 @@ int hs_config_apply(struct hs_config *cfg, const char *item)
         if (!strcasecmp(name, dword_params[i].name))
             return apply_dword(cfg, &dword_params[i], type, eq + 1);
 
+    if (!strcasecmp(name, "ErrorLoggingDir") && (!strcmp(type, "unix") || !strcmp(type, "unixdefault")))
+        return apply_unix_dir(cfg, type, eq + 1);
     if (!strcasecmp(name, "ErrorLoggingDir"))
     {
         if (strcmp(type, "sz") && strcmp(type, "expand_sz"))
@@ -132,6 +151,11 @@ int hs_config_apply(struct hs_config *cfg, const char *item)
 
 void hs_config_finish(struct hs_config *cfg)
 {
+    /* KB 820729: a fully qualified local path, which may start with
+     * %SystemRoot%; the driver converted it if it was one */
+    if (strcmp(cfg->error_logging_dir, "%SystemRoot%\\System32\\LogFiles") && !cfg->error_log_unix_dir[0])
+        WARN("Parameters\\ErrorLoggingDir \"%s\" is not a fully qualified local path; using the default",
+             cfg->error_logging_dir);
     /* KB 820129: "If MaxRequestBytes is lower than MaxFieldLength, MaxFieldLength is adjusted." */
     if (cfg->max_request_bytes < cfg->max_field_length)
     {

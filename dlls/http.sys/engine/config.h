@@ -3,7 +3,9 @@
  *
  * The driver reads the key at DriverEntry and hands every value it finds to
  * the engine as "Name:type=value" (type dword, sz, or the registry type
- * number for anything else).  The engine applies the documented defaults and
+ * number for anything else), and ErrorLoggingDir also as the Unix paths it
+ * stands for (types unix and unixdefault, which no registry value has, since
+ * only the driver can convert).  The engine applies the documented defaults and
  * ranges (reference/httpapi.md §3.2, §3.3): a value of the wrong type or out
  * of range gets the default and a logged warning, as Windows does.
  */
@@ -41,6 +43,10 @@ struct hs_config
     uint32_t enable_error_logging;
     uint32_t error_log_file_truncate_size;
     char error_logging_dir[512];
+    /* the driver's Unix paths for it: of ErrorLoggingDir when that is a
+     * local path it could convert, and of the default; "" when not given */
+    char error_log_unix_dir[1100];
+    char error_log_default_dir[1100];
 };
 
 void hs_config_defaults(struct hs_config *cfg);

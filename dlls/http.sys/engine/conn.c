@@ -20,6 +20,7 @@
 #include "queue.h"
 #include "cookurl.h"
 #include "errpage.h"
+#include "errlog.h"
 #include "wire.h"
 #include "log.h"
 #include "tls.h"
@@ -183,6 +184,19 @@ void hs_conn_reset(struct hs_conn *c)
     hs_conn_close(c);
 }
 
+/* The client closed or reset the connection.  While the service or the
+ * application held its request, that goes into the error log (KB 820729):
+ * Client_Reset before a receive took the request, Connection_Dropped after. */
+static void client_gone(struct hs_conn *c)
+{
+    const struct hs_request *req = c->req;
+
+    if (req && !c->closing && !c->opaque && !req->final_sent)
+        hs_errlog_request(c, req, 0, req->state == RS_READY || req->state == RS_PUBLISHED ? "Client_Reset"
+                                                                                          : "Connection_Dropped");
+    hs_conn_close(c);
+}
+
 void hs_conn_describe(const struct hs_conn *c, char *line, size_t cap)
 {
     snprintf(line, cap, "C %llu %d %zu %zu\n", (unsigned long long)c->id, c->req != NULL, c->in.cap, c->out.cap);
@@ -263,7 +277,7 @@ static void flush_out(struct hs_conn *c)
             if (errno == EINTR) continue;
             if (errno == EAGAIN) break;
             TRACE("connection %llu: send failed: %s", (unsigned long long)c->id, strerror(errno));
-            hs_conn_close(c);
+            client_gone(c);
             return;
         }
         if (n > 0) progress = 1;
@@ -449,7 +463,9 @@ static int feed_body(struct hs_conn *c)
         enum hp_status st = hp_chunked_decode(c->chunked, (char *)c->in.data, c->in.len, &consumed, &produced, &err);
         if (st == HP_ERROR)
         {
-            send_error(c, hs_page_for_error(err));
+            enum hs_page page = hs_page_for_error(err);
+            hs_errlog_request(c, req, hs_page_status(page), hs_page_reason(page));
+            send_error(c, page);
             return 0;
         }
         done = st == HP_OK;
@@ -553,6 +569,14 @@ static void answer_cached(struct hs_conn *c, const struct hp_request *hp, struct
     hs_buf_free(response);
 }
 
+/* Answers a request head with a page of its own and logs it (KB 820729). */
+static void refuse(struct hs_conn *c, const struct hp_request *hp, const struct hs_cooked *cooked,
+                   enum hs_page page, const char *reason, const struct hs_queue *q)
+{
+    hs_errlog_head(c, hp, cooked, hs_page_status(page), reason ? reason : hs_page_reason(page), q);
+    send_error(c, page);
+}
+
 /* A request head has been parsed: route it and hand it to its queue. */
 static void start_request(struct hs_conn *c, struct hp_request *hp)
 {
@@ -573,6 +597,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     uint32_t schemes;
     int family, err, close_after = 0;
     enum hs_target target;
+    const char *reason;
 
     if (!host_len)
     {
@@ -591,7 +616,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     if ((err = hs_cook_url(&cp, head + hp->target_off, hp->target_len, host, host_len,
                            c->secure, local_port(c), &cooked)))
     {
-        send_error(c, page_for_cook_error(err));
+        refuse(c, hp, NULL, page_for_cook_error(err), NULL, NULL);
         return;
     }
     strip_port(host, host_len, &host_name_len);
@@ -600,11 +625,12 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
                     cooked.path, cooked.path_len, &route);
     if (route.status != HS_ROUTE_OK)
     {
+        refuse(c, hp, &cooked, route.status == HS_ROUTE_NO_HOST ? HS_PAGE_INVALID_HOSTNAME : HS_PAGE_NOT_FOUND,
+               NULL, NULL);
         hs_cooked_free(&cooked);
-        send_error(c, route.status == HS_ROUTE_NO_HOST ? HS_PAGE_INVALID_HOSTNAME : HS_PAGE_NOT_FOUND);
         return;
     }
-    target = hs_route_target(eng, c, route.owner, &q);
+    target = hs_route_target(eng, c, route.owner, &q, &reason);
     if (target == HS_TARGET_QUEUE &&
         hs_cachectl_answer(eng, q->id, hp, head, &cooked, hp->keep_alive && !c->read_eof, &cached, &close_after))
     {
@@ -623,15 +649,18 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
             break;
         }
         /* no room for another request */
+        reason = "N/A";
         /* fall through */
     case HS_TARGET_UNAVAILABLE:
+        refuse(c, hp, &cooked, HS_PAGE_SERVICE_UNAVAILABLE, reason, q);
         hs_cooked_free(&cooked);
-        send_error(c, HS_PAGE_SERVICE_UNAVAILABLE);
         return;
     case HS_TARGET_REFUSED:
-        /* http.sys: with Basic 503 verbosity the connection is reset, else a 503 page */
-        hs_cooked_free(&cooked);
+        /* http.sys: with Basic 503 verbosity the connection is reset, else a
+         * 503 page; the log has the 503 either way */
         TRACE("connection %llu: queue %llu refuses the request", (unsigned long long)c->id, (unsigned long long)q->id);
+        hs_errlog_head(c, hp, &cooked, 503, reason, q);
+        hs_cooked_free(&cooked);
         if (!q->verbosity) hs_conn_reset(c);
         else send_error(c, HS_PAGE_SERVICE_UNAVAILABLE);
         return;
@@ -670,14 +699,15 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
         wi.ssl = &ssl_info;
     }
     err = hs_wire_build_request(&wi, &wire);
-    hs_cooked_free(&cooked);
     if (err)
     {
         hs_buf_free(&wire);
         hs_request_free(req);
-        send_error(c, HS_PAGE_REQUEST_TOO_LONG);
+        refuse(c, hp, &cooked, HS_PAGE_REQUEST_TOO_LONG, NULL, q);
+        hs_cooked_free(&cooked);
         return;
     }
+    hs_cooked_free(&cooked);
     req->wire = wire.data;
     req->wire_len = (uint32_t)wire.len;
     req->verb = hp->verb;
@@ -697,6 +727,7 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     {
         if (!(c->chunked = malloc(sizeof(*c->chunked))))
         {
+            hs_errlog_request(c, req, 503, "N/A");
             hs_request_free(req);
             c->req = NULL;
             send_error(c, HS_PAGE_SERVICE_UNAVAILABLE);
@@ -718,6 +749,25 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     if (!c->dead) hs_conn_timer_update(c, 0);   /* RequestQueue, or the body's */
 }
 
+/* HTTPERR tells a field line beyond MaxFieldLength (FieldLength) from a
+ * head beyond MaxRequestBytes (RequestLength). */
+static const char *too_long_reason(const struct hs_conn *c)
+{
+    const char *p = (const char *)c->in.data, *end = p + c->in.len;
+
+    while (p < end)
+    {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+
+        if (n && p[n - 1] == '\r') n--;
+        if (n > c->eng->cfg.max_field_length) return "FieldLength";
+        if (!nl || !n) break;   /* the end of what arrived, or of the head */
+        p = nl + 1;
+    }
+    return "RequestLength";
+}
+
 static void parse_next(struct hs_conn *c)
 {
     struct hp_header headers[128];
@@ -733,7 +783,8 @@ static void parse_next(struct hs_conn *c)
     lim.max_request_bytes = c->eng->cfg.max_request_bytes;
     lim.max_url_bytes = 65534;
     st = hp_parse_request((const char *)c->in.data, c->in.len, &lim, &hp, &err);
-    if (st == HP_ERROR) send_error(c, hs_page_for_error(err));
+    if (st == HP_ERROR)
+        refuse(c, &hp, NULL, hs_page_for_error(err), err == HP_ERR_REQUEST_TOO_LONG ? too_long_reason(c) : NULL, NULL);
     else if (st == HP_OK) start_request(c, &hp);
 }
 
@@ -838,11 +889,11 @@ static void read_input(struct hs_conn *c)
             }
             /* A client that stops in the middle of a body can never finish
              * its request: the connection is gone for the application too. */
-            if (c->closing || c->in_body) { hs_conn_close(c); return; }
+            if (c->closing || c->in_body) { client_gone(c); return; }
             break;
         }
         if (errno == EINTR) continue;
-        if (errno != EAGAIN) hs_conn_close(c);
+        if (errno != EAGAIN) client_gone(c);
         break;
     }
     if (c->closing) c->in.len = 0;
@@ -859,7 +910,7 @@ static void conn_event(struct hs_ev_handler *h, uint32_t events)
         end_disconnect_waits(c);
     }
     /* both directions are shut: no response can reach the client either */
-    if (events & (EPOLLERR | EPOLLHUP)) { hs_conn_close(c); return; }
+    if (events & (EPOLLERR | EPOLLHUP)) { client_gone(c); return; }
     if ((events & EPOLLOUT) || (c->tls && c->tls->write_wants_read && (events & EPOLLIN))) flush_out(c);
     if (c->dead) return;
     if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) || (c->tls && c->tls->read_wants_write && (events & EPOLLOUT)))

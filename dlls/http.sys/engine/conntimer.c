@@ -18,6 +18,7 @@
 #include "queue.h"
 #include "request.h"
 #include "urlgroup.h"
+#include "errlog.h"
 #include "log.h"
 
 #define DEFAULT_TIMEOUT_S     120
@@ -149,6 +150,9 @@ void hs_conn_timer_fired(struct hs_conn *c)
         return;
     }
     TRACE("connection %llu: %s", (unsigned long long)c->id, phase_name[phase]);
+    /* KB 820729 names no drain timer: it is the entity body's timer still
+     * running after the response */
+    hs_errlog_request(c, c->req, 0, phase == PH_DRAIN ? "Timer_EntityBody" : phase_name[phase]);
     if (phase == PH_REQUEST_QUEUE && hs_queue_withdraw(c->eng, c->req->queue, c->req))
     {
         /* no server took it in time: it goes, no receive gets it any more */

@@ -29,6 +29,7 @@
 
 struct hs_control;
 struct hs_cache;
+struct hs_httperr;
 struct hs_shmq;
 struct hs_conn;
 struct hs_queue;
@@ -178,6 +179,7 @@ struct hs_engine
     uint32_t conn_bucket_count, conn_indexed;
     struct hs_cache *cache;          /* fragments and responses (cachectl.c); NULL until the first */
     struct hs_timer cache_scavenger; /* UriScavengerPeriod */
+    struct hs_httperr *httperr;      /* the HTTPERR log (errlog.h); NULL: not written */
 };
 
 /* engine.c */

@@ -74,6 +74,31 @@ int hs_page_status(enum hs_page page)
     return pages[page].status;
 }
 
+const char *hs_page_reason(enum hs_page page)
+{
+    static const char *const reasons[HS_PAGE_COUNT] =
+    {
+        [HS_PAGE_BAD_REQUEST] = "BadRequest",
+        [HS_PAGE_INVALID_HOSTNAME] = "Hostname",
+        [HS_PAGE_INVALID_URL] = "URL",
+        [HS_PAGE_INVALID_VERB] = "Verb",
+        [HS_PAGE_INVALID_HEADER] = "Header",
+        [HS_PAGE_REQUEST_TOO_LONG] = "RequestLength",
+        /* not in KB 820729's table: what http.sys's logs show for it */
+        [HS_PAGE_NOT_FOUND] = "NotFound",
+        [HS_PAGE_LENGTH_REQUIRED] = "LengthRequired",
+        [HS_PAGE_ENTITY_TOO_LARGE] = "EntityTooLarge",
+        [HS_PAGE_URL_TOO_LONG] = "URL_Length",
+        [HS_PAGE_INTERNAL_ERROR] = "Internal",
+        [HS_PAGE_NOT_IMPLEMENTED] = "N/I",
+        [HS_PAGE_SERVICE_UNAVAILABLE] = "N/A",
+        [HS_PAGE_VERSION_NOT_SUPPORTED] = "Version_N/S",
+    };
+
+    if ((unsigned)page >= HS_PAGE_COUNT) return "Internal";
+    return reasons[page];
+}
+
 /* Appends to a buffer that may be too small; len counts what it would take. */
 struct sink
 {

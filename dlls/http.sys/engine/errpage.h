@@ -35,6 +35,11 @@ enum hs_page hs_page_for_error(enum hp_error err);
 /* The status code of a page, e.g. 400; 0 for a value out of range. */
 int hs_page_status(enum hs_page page);
 
+/* The reason phrase the HTTPERR log gives the page (KB 820729), where one
+ * page has one: the 400 Request Too Long and 503 pages have several, and
+ * the caller knows which. */
+const char *hs_page_reason(enum hs_page page);
+
 /*
  * Writes the whole response (status line, Content-Type, Server unless
  * server_header is 0 (DisableServerHeader=1), Date unless date is NULL,

@@ -25,6 +25,7 @@
 #include "conn.h"
 #include "conntable.h"
 #include "cachectl.h"
+#include "httperr.h"
 #include "log.h"
 
 #define DRIVER_WAIT_MS 30000   /* the driver must connect this soon after spawning us */
@@ -105,6 +106,24 @@ static void raise_fd_limit(void)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+}
+
+/* EnableErrorLogging, ErrorLoggingDir (else its default), ErrorLogFileTruncateSize */
+static void open_error_log(struct hs_engine *eng)
+{
+    const char *dir = eng->cfg.error_log_unix_dir[0] ? eng->cfg.error_log_unix_dir : eng->cfg.error_log_default_dir;
+
+    if (!eng->cfg.enable_error_logging)
+    {
+        TRACE("EnableErrorLogging is 0: no HTTPERR log");
+        return;
+    }
+    if (!dir[0])
+    {
+        TRACE("no error log directory given: no HTTPERR log");
+        return;
+    }
+    eng->httperr = hs_httperr_open(dir, eng->cfg.error_log_file_truncate_size);
 }
 
 static void usage(void)
@@ -204,6 +223,7 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--param") && i + 1 < argc) hs_config_apply(&eng.cfg, argv[++i]);
         else if (!strcmp(argv[i], "--rundir")) i++;
     hs_config_finish(&eng.cfg);
+    open_error_log(&eng);
     TRACE("engine %d starting with %s", (int)getpid(), OpenSSL_version(OPENSSL_VERSION));
     TRACE("MaxFieldLength %u MaxRequestBytes %u MaxConnections %u EnableKernelSSL %u",
           eng.cfg.max_field_length, eng.cfg.max_request_bytes, eng.cfg.max_connections, eng.cfg.enable_kernel_ssl);
@@ -247,6 +267,7 @@ int main(int argc, char **argv)
     hs_router_free(&eng.router);
     hs_conn_table_free(&eng);
     hs_cachectl_free(&eng);
+    hs_httperr_free(eng.httperr);
     close(eng.doorbell_fd);
     hs_evloop_free(eng.loop);
     hs_log_close();

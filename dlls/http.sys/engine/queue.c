@@ -21,6 +21,7 @@
 #include "wire.h"
 #include "cachectl.h"
 #include "urlgroup.h"
+#include "errlog.h"
 #include "log.h"
 
 #define ERROR_FILE_NOT_FOUND      2
@@ -149,6 +150,11 @@ void hs_queue_destroy(struct hs_engine *eng, struct hs_queue *q)
     struct hs_list *cur, *next;
     uint32_t i;
 
+    /* its last handle closed with requests in it, waiting or being served:
+     * orphans, as KB 820729 calls them (not when the service stops) */
+    for (i = 0; i < HS_SLOT_COUNT && !eng->shutting_down; i++)
+        if (q->slots[i] && q->slots[i]->conn)
+            hs_errlog_request(q->slots[i]->conn, q->slots[i], 0, "Connection_Abandoned_By_ReqQueue");
     hs_router_remove_owner(&eng->router, q->id);
     hs_cachectl_forget(eng, q->id);
     hs_listener_release_unused(eng);
@@ -169,7 +175,8 @@ void hs_queue_destroy(struct hs_engine *eng, struct hs_queue *q)
         struct hs_request *req = q->slots[i];
         if (!req) continue;
         if (req->conn) hs_conn_close(req->conn);
-        else hs_request_free(req);
+        /* one no receive took stays an orphan in its slot: nothing will take it now */
+        if (q->slots[i] == req) hs_request_free(req);
     }
     hs_shmq_destroy(q->shm);
     hs_list_remove(&q->link);

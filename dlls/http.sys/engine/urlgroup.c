@@ -262,28 +262,36 @@ static void charge(struct hs_engine *eng, struct hs_conn *c, struct hs_group *g)
     c->group_key = g->key;
 }
 
-enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_t owner, struct hs_queue **q)
+enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_t owner, struct hs_queue **q,
+                               const char **reason)
 {
     struct hs_group *g;
 
     *q = NULL;
+    *reason = "N/A";
     if (!(owner & HS_OWNER_GROUP))
     {
         hs_group_uncharge(eng, c);
         if (!(*q = hs_queue_by_id(eng, owner))) return HS_TARGET_UNAVAILABLE;
-        return (*q)->disabled || hs_queue_full(*q) ? HS_TARGET_REFUSED : HS_TARGET_QUEUE;
+        if ((*q)->disabled) *reason = "Disabled";
+        else if (hs_queue_full(*q)) *reason = "QueueFull";
+        else return HS_TARGET_QUEUE;
+        return HS_TARGET_REFUSED;
     }
     /* a group that no queue serves: 503, there is no verbosity to ask */
     if (!(g = hs_group_find(eng, owner)) || !g->queue) return HS_TARGET_UNAVAILABLE;
     *q = g->queue;
     /* a disabled session takes all its groups offline, whatever their own state */
+    *reason = "Disabled";
     if (g->inactive || g->session->inactive || (*q)->disabled) return HS_TARGET_REFUSED;
     if (c->group_key != g->key && g->conns >= g->max_conns)
     {
         TRACE("connection %llu: group %#llx has its %u connections", (unsigned long long)c->id,
               (unsigned long long)g->id, g->max_conns);
+        *reason = "ConnLimit";
         return HS_TARGET_REFUSED;
     }
+    *reason = "QueueFull";
     if (hs_queue_full(*q)) return HS_TARGET_REFUSED;
     charge(eng, c, g);
     return HS_TARGET_QUEUE;

@@ -64,8 +64,10 @@ void hs_session_destroy(struct hs_engine *eng, struct hs_session *s);
 void hs_groups_queue_gone(struct hs_engine *eng, struct hs_queue *q);
 struct hs_group *hs_group_find(struct hs_engine *eng, uint64_t key);
 
-/* A request on c was routed to owner (a queue id or a group key). */
-enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_t owner, struct hs_queue **q);
+/* A request on c was routed to owner (a queue id or a group key); *reason:
+ * the HTTPERR reason phrase of a 503 (N/A, Disabled, ConnLimit, QueueFull). */
+enum hs_target hs_route_target(struct hs_engine *eng, struct hs_conn *c, uint64_t owner, struct hs_queue **q,
+                               const char **reason);
 /* The connection closes: it no longer counts against its group's limit. */
 void hs_group_uncharge(struct hs_engine *eng, struct hs_conn *c);
 /* The authentication schemes of a request's group (else its session's); 0: none. */
