@@ -179,25 +179,44 @@ static void test_header_wait(void)
     client_close(&c);
 }
 
+/* A client that reads nothing: its connection is cut when the response cannot go out at
+ * MinSendRate.  IdleConnection is long here, so only MinSendRate can end it in time; the server
+ * sees the end through HttpWaitForDisconnect, the client reads nothing at all. */
 static void test_min_send_rate(void)
 {
     HTTP_REQUEST_V1 *req = alloc_request();
+    struct sockaddr_in addr;
     struct test_response r;
     HTTP_DATA_CHUNK chunk;
-    struct client c;
     char text[256], *big;
-    ULONG ret, bytes, size = 16u << 20;
-    OVERLAPPED ov;
+    ULONG ret, bytes, size = 32u << 20;
+    OVERLAPPED ov, wait;
+    SOCKET s;
+    int small = 4096;
 
-    /* 1 MB/s at least: 16 MiB that the client does not read cannot go in time */
-    ok(set_timeouts(group, 2, 2, 2, 2, 2, 1000000) == NO_ERROR, "setting MinSendRate: expected NO_ERROR\n");
-    snprintf(text, sizeof(text), "GET /t/big HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", port);
+    ok(set_timeouts(group, 2, 2, 2, 60, 2, 10000000) == NO_ERROR, "setting MinSendRate 10 MB/s: expected NO_ERROR\n");
     big = malloc(size);
     memset(big, 'z', size);
-    if (!connect_send(&c, text)) goto done;
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    setsockopt(s, SOL_SOCKET, SO_RCVBUF, (const char *)&small, sizeof(small));
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(s, (struct sockaddr *)&addr, sizeof(addr)))
+    {
+        ok(0, "connect failed: %d\n", WSAGetLastError());
+        goto done;
+    }
+    snprintf(text, sizeof(text), "GET /t/big HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", port);
+    send(s, text, strlen(text), 0);
     ret = receive_request(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &bytes, TIMEOUT);
     ok(ret == NO_ERROR, "receiving the GET: expected NO_ERROR, got %lu\n", ret);
-    if (ret) goto done1;
+    if (ret) goto done;
+    memset(&wait, 0, sizeof(wait));
+    wait.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ret = HttpWaitForDisconnect(queue, req->ConnectionId, &wait);
+    ok(ret == ERROR_IO_PENDING, "HttpWaitForDisconnect: expected ERROR_IO_PENDING (997), got %lu\n", ret);
     init_response(&r, 200, "OK", "application/octet-stream", NULL);
     chunk.DataChunkType = HttpDataChunkFromMemory;
     chunk.FromMemory.pBuffer = big;
@@ -207,12 +226,15 @@ static void test_min_send_rate(void)
     memset(&ov, 0, sizeof(ov));
     ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
     ret = HttpSendHttpResponse(queue, req->RequestId, 0, &r.resp, NULL, NULL, NULL, 0, &ov, NULL);
-    ret = finish_overlapped(queue, ret, &ov, &bytes, TIMEOUT * 2);
+    finish_overlapped(queue, ret, &ov, &bytes, TIMEOUT * 2);
     CloseHandle(ov.hEvent);
-    ok(client_wait_closed(&c, 20000), "MinSendRate: a client that reads nothing is cut once the rate is missed\n");
-done1:
-    client_close(&c);
+    ok(WaitForSingleObject(wait.hEvent, 20000) == WAIT_OBJECT_0,
+       "MinSendRate: a client that reads nothing is cut once the rate is missed\n");
+    CancelIoEx(queue, &wait);
+    WaitForSingleObject(wait.hEvent, 5000);
+    CloseHandle(wait.hEvent);
 done:
+    closesocket(s);
     free(big);
     free_request(req);
 }
