@@ -145,9 +145,11 @@ static void queue_settings(const char *state, unsigned long long id, struct queu
         const char *end;
         int off = 0, len;
 
-        if (sscanf(line, "N %llu %u %u %u %n", &qid, &qs->disabled, &qs->verbosity, &qs->max, &off) < 4 || !off ||
+        if (sscanf(line, "N %llu %u %u %u%n", &qid, &qs->disabled, &qs->verbosity, &qs->max, &off) < 4 || !off ||
             qid != id)
             continue;
+        /* one space, then the name to the end of the line (none: unnamed) */
+        if (line[off] == ' ') off++;
         end = strchr(line + off, '\n');
         len = end ? (int)(end - line - off) : (int)strlen(line + off);
         len = len ? MultiByteToWideChar(CP_UTF8, 0, line + off, len, qs->name, 299) : 0;

@@ -437,6 +437,16 @@ static void test_servicestate(void)
        "settings (%s), got %s\n", expect, text ? text : "(nothing)");
     free(text);
     HttpCloseRequestQueue(queue);
+
+    /* an unnamed queue is said to be unnamed, whatever line follows its settings */
+    ret = HttpCreateRequestQueue(version2, NULL, NULL, 0, &queue);
+    ok(ret == NO_ERROR, "HttpCreateRequestQueue(unnamed): expected NO_ERROR, got %lu\n", ret);
+    if (ret) return;
+    text = servicestate();
+    ok(text && strstr(text, "Request queue name: Request queue is unnamed.\r\n    Version: 2.0\r\n    State: Active\r\n") != NULL,
+       "netsh http show servicestate view=requestq: expected an unnamed, active queue, got %s\n", text ? text : "(nothing)");
+    free(text);
+    HttpCloseRequestQueue(queue);
 }
 
 int main(int argc, char **argv)
