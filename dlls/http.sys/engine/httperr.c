@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "httperr.h"
+#include "sink.h"
 #include "log.h"
 
 #define LINE_MAX_BYTES 8192   /* above the longest line the limits allow */
@@ -29,29 +30,6 @@ struct hs_httperr
 /* ------------------------------------------------------------------------ */
 /* formatting                                                                */
 /* ------------------------------------------------------------------------ */
-
-struct sink
-{
-    char *out;
-    size_t cap, len;
-};
-
-static void put(struct sink *s, const char *p, size_t n)
-{
-    if (s->len + n < s->cap) memcpy(s->out + s->len, p, n);
-    s->len += n;
-}
-
-static void puts_(struct sink *s, const char *p)
-{
-    put(s, p, strlen(p));
-}
-
-static size_t finish(struct sink *s)
-{
-    if (s->len < s->cap) s->out[s->len] = 0;
-    return s->len;
-}
 
 /* KB 820729: "-" for a field that is not available; a space, a tab or a
  * control character becomes "+".  A field cut at max bytes is cut before a

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "w3clog.h"
+#include "sink.h"
 #include "httpsys_proto.h"
 #include "log.h"
 
@@ -68,30 +69,6 @@ static const struct { uint32_t bit; const char *name; } field_names[] =
 /* ------------------------------------------------------------------------ */
 /* formatting                                                                */
 /* ------------------------------------------------------------------------ */
-
-struct sink
-{
-    char *out;
-    size_t cap, len;
-};
-
-static void put(struct sink *s, const char *p, size_t n)
-{
-    if (s->len + n < s->cap) memcpy(s->out + s->len, p, n);
-    s->len += n;
-}
-
-static void puts_(struct sink *s, const char *p)
-{
-    put(s, p, strlen(p));
-}
-
-/* The NUL, where it fits; the length without it. */
-static size_t finish(struct sink *s)
-{
-    if (s->len < s->cap) s->out[s->len] = 0;
-    return s->len;
-}
 
 /* W3C's rules: an empty value is "-", a space is "+", and nothing may end
  * the line or the field early. */
