@@ -15,9 +15,8 @@
  * Property" (shared/reference/httpapi.md §1.2).
  */
 
-#include "util.h"
+#include "v2util.h"
 
-static const HTTPAPI_VERSION version2 = HTTPAPI_VERSION_2;
 static USHORT port;
 static HTTP_SERVER_SESSION_ID session;
 static HTTP_URL_GROUP_ID group;
@@ -253,7 +252,6 @@ static void test_session_timeouts(void)
 
 int main(int argc, char **argv)
 {
-    HTTP_BINDING_INFO binding;
     HTTP_TIMEOUT_LIMIT_INFO back;
     WCHAR url[128];
     ULONG ret, len;
@@ -263,18 +261,12 @@ int main(int argc, char **argv)
     ret = HttpInitialize(version2, HTTP_INITIALIZE_SERVER, NULL);
     ok(ret == NO_ERROR, "HttpInitialize: expected NO_ERROR, got %lu\n", ret);
     if (ret) return test_report();
-    ret = HttpCreateServerSession(version2, &session, 0);
-    ok(ret == NO_ERROR, "HttpCreateServerSession: expected NO_ERROR, got %lu\n", ret);
-    ret = HttpCreateUrlGroup(session, &group, 0);
-    ok(ret == NO_ERROR, "HttpCreateUrlGroup: expected NO_ERROR, got %lu\n", ret);
-    ret = HttpCreateRequestQueue(version2, NULL, NULL, 0, &queue);
-    ok(ret == NO_ERROR, "HttpCreateRequestQueue: expected NO_ERROR, got %lu\n", ret);
+    session = new_session();
+    group = new_group(session);
+    queue = new_queue();
     ret = HttpAddUrlToUrlGroup(group, wfmt(url, 128, "http://+:%u/t/", port), 0, 0);
     ok(ret == NO_ERROR, "HttpAddUrlToUrlGroup: expected NO_ERROR, got %lu\n", ret);
-    memset(&binding, 0, sizeof(binding));
-    binding.Flags.Present = 1;
-    binding.RequestQueueHandle = queue;
-    ret = HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &binding, sizeof(binding));
+    ret = set_binding(group, queue);
     ok(ret == NO_ERROR, "binding: expected NO_ERROR, got %lu\n", ret);
     ret = set_timeouts(group, 2, 2, 2, 2, 2, 0);
     ok(ret == NO_ERROR, "HttpSetUrlGroupProperty(Timeouts): expected NO_ERROR, got %lu\n", ret);

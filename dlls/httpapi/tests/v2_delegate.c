@@ -12,7 +12,7 @@
  * (shared/reference/httpapi.md §1.2).
  */
 
-#include "util.h"
+#include "v2util.h"
 
 #ifndef HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING
 #define HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING 0x1
@@ -32,7 +32,6 @@ typedef struct
 typedef ULONG (WINAPI *find_group_fn)(const WCHAR *, HANDLE, HTTP_URL_GROUP_ID *);
 typedef ULONG (WINAPI *delegate_fn)(HANDLE, HANDLE, HTTP_REQUEST_ID, HTTP_URL_GROUP_ID, ULONG, void *);
 
-static const HTTPAPI_VERSION version2 = HTTPAPI_VERSION_2;
 static USHORT port;
 static find_group_fn find_group;
 static delegate_fn delegate_request;
@@ -40,18 +39,12 @@ static HTTP_SERVER_SESSION_ID session;
 
 static HTTP_URL_GROUP_ID group_on(HANDLE queue, const WCHAR *url, HTTP_URL_CONTEXT context)
 {
-    HTTP_BINDING_INFO binding;
-    HTTP_URL_GROUP_ID group = 0;
+    HTTP_URL_GROUP_ID group = new_group(session);
     ULONG ret;
 
-    ret = HttpCreateUrlGroup(session, &group, 0);
-    ok(ret == NO_ERROR, "HttpCreateUrlGroup: expected NO_ERROR, got %lu\n", ret);
     ret = HttpAddUrlToUrlGroup(group, url, context, 0);
     ok(ret == NO_ERROR, "HttpAddUrlToUrlGroup(%ls): expected NO_ERROR, got %lu\n", url, ret);
-    memset(&binding, 0, sizeof(binding));
-    binding.Flags.Present = 1;
-    binding.RequestQueueHandle = queue;
-    ret = HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &binding, sizeof(binding));
+    ret = set_binding(group, queue);
     ok(ret == NO_ERROR, "HttpSetUrlGroupProperty(Binding): expected NO_ERROR, got %lu\n", ret);
     return group;
 }

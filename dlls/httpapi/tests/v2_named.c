@@ -12,7 +12,7 @@
  * (shared/reference/httpapi.md §1.2).
  */
 
-#include "util.h"
+#include "v2util.h"
 
 #ifndef HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING
 #define HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING 0x1
@@ -25,7 +25,6 @@
 #define ERROR_INVALID_ID_AUTHORITY 1343
 #endif
 
-static const HTTPAPI_VERSION version2 = HTTPAPI_VERSION_2;
 static USHORT port;
 
 static HTTP_SERVER_SESSION_ID session;
@@ -33,19 +32,13 @@ static HTTP_SERVER_SESSION_ID session;
 /* A group of the session with URL path on the port, bound to queue. */
 static HTTP_URL_GROUP_ID bound_group(HANDLE queue, const char *path)
 {
-    HTTP_BINDING_INFO binding;
-    HTTP_URL_GROUP_ID group = 0;
+    HTTP_URL_GROUP_ID group = new_group(session);
     WCHAR url[128];
     ULONG ret;
 
-    ret = HttpCreateUrlGroup(session, &group, 0);
-    ok(ret == NO_ERROR, "HttpCreateUrlGroup: expected NO_ERROR, got %lu\n", ret);
     ret = HttpAddUrlToUrlGroup(group, wfmt(url, 128, "http://+:%u%s", port, path), 7, 0);
     ok(ret == NO_ERROR, "HttpAddUrlToUrlGroup(%s): expected NO_ERROR, got %lu\n", path, ret);
-    memset(&binding, 0, sizeof(binding));
-    binding.Flags.Present = 1;
-    binding.RequestQueueHandle = queue;
-    ret = HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &binding, sizeof(binding));
+    ret = set_binding(group, queue);
     ok(ret == NO_ERROR, "HttpSetUrlGroupProperty(Binding): expected NO_ERROR, got %lu\n", ret);
     return group;
 }

@@ -9,7 +9,7 @@
  * shared/reference/httpapi.md §1.2, §1.7) and from how ASP.NET Core's HttpSys server calls them.
  */
 
-#include "util.h"
+#include "v2util.h"
 
 #ifndef HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING
 #define HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING 0x1
@@ -24,46 +24,11 @@
 #define AUTH_BASIC     0x1
 #define AUTH_NEGOTIATE 0x8
 
-static const HTTPAPI_VERSION version2 = HTTPAPI_VERSION_2;
 static USHORT port;
 
 static const WCHAR *url_of(WCHAR *buf, const char *path)
 {
     return wfmt(buf, 128, "http://+:%u%s", port, path);
-}
-
-static HTTP_SERVER_SESSION_ID new_session(void)
-{
-    HTTP_SERVER_SESSION_ID id = 0;
-    ULONG ret = HttpCreateServerSession(version2, &id, 0);
-    ok(ret == NO_ERROR, "HttpCreateServerSession: expected NO_ERROR, got %lu\n", ret);
-    return id;
-}
-
-static HTTP_URL_GROUP_ID new_group(HTTP_SERVER_SESSION_ID session)
-{
-    HTTP_URL_GROUP_ID id = 0;
-    ULONG ret = HttpCreateUrlGroup(session, &id, 0);
-    ok(ret == NO_ERROR, "HttpCreateUrlGroup: expected NO_ERROR, got %lu\n", ret);
-    return id;
-}
-
-static HANDLE new_queue(void)
-{
-    HANDLE queue = NULL;
-    ULONG ret = HttpCreateRequestQueue(version2, NULL, NULL, 0, &queue);
-    ok(ret == NO_ERROR, "HttpCreateRequestQueue: expected NO_ERROR, got %lu\n", ret);
-    return queue;
-}
-
-static ULONG set_binding(HTTP_URL_GROUP_ID group, HANDLE queue)
-{
-    HTTP_BINDING_INFO binding;
-
-    memset(&binding, 0, sizeof(binding));
-    binding.Flags.Present = queue != NULL;
-    binding.RequestQueueHandle = queue;
-    return HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &binding, sizeof(binding));
 }
 
 /* A v1 queue holding another URL on the port keeps the port listened on while the URLs under

@@ -14,13 +14,12 @@
  * limit is refused, with Limited it gets a 503; once a connection closes there is room again).
  */
 
-#include "util.h"
+#include "v2util.h"
 
 #ifndef HTTP_LIMIT_INFINITE
 #define HTTP_LIMIT_INFINITE ((ULONG)-1)
 #endif
 
-static const HTTPAPI_VERSION version2 = HTTPAPI_VERSION_2;
 static USHORT port;
 
 /* http.sys's 503 page (reference §5.4), byte for byte. */
@@ -35,40 +34,6 @@ static const char page_503[] =
 static const WCHAR *url_of(WCHAR *buf, const char *path)
 {
     return wfmt(buf, 128, "http://+:%u%s", port, path);
-}
-
-static HTTP_SERVER_SESSION_ID new_session(void)
-{
-    HTTP_SERVER_SESSION_ID id = 0;
-    ULONG ret = HttpCreateServerSession(version2, &id, 0);
-    ok(ret == NO_ERROR, "HttpCreateServerSession: expected NO_ERROR, got %lu\n", ret);
-    return id;
-}
-
-static HTTP_URL_GROUP_ID new_group(HTTP_SERVER_SESSION_ID session)
-{
-    HTTP_URL_GROUP_ID id = 0;
-    ULONG ret = HttpCreateUrlGroup(session, &id, 0);
-    ok(ret == NO_ERROR, "HttpCreateUrlGroup: expected NO_ERROR, got %lu\n", ret);
-    return id;
-}
-
-static HANDLE new_queue(void)
-{
-    HANDLE queue = NULL;
-    ULONG ret = HttpCreateRequestQueue(version2, NULL, NULL, 0, &queue);
-    ok(ret == NO_ERROR, "HttpCreateRequestQueue: expected NO_ERROR, got %lu\n", ret);
-    return queue;
-}
-
-static ULONG set_binding(HTTP_URL_GROUP_ID group, HANDLE queue)
-{
-    HTTP_BINDING_INFO binding;
-
-    memset(&binding, 0, sizeof(binding));
-    binding.Flags.Present = queue != NULL;
-    binding.RequestQueueHandle = queue;
-    return HttpSetUrlGroupProperty(group, HttpServerBindingProperty, &binding, sizeof(binding));
 }
 
 static void set_verbosity(HANDLE queue, ULONG value)
