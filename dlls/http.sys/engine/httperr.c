@@ -12,6 +12,7 @@
 
 #include "httperr.h"
 #include "sink.h"
+#include "logfile.h"
 #include "log.h"
 
 #define LINE_MAX_BYTES 8192   /* above the longest line the limits allow */
@@ -220,19 +221,6 @@ void hs_httperr_free(struct hs_httperr *log)
     free(log);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n)
-    {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static void close_file(struct hs_httperr *log)
 {
     if (log->fd >= 0) close(log->fd);
@@ -259,8 +247,7 @@ static int open_file(struct hs_httperr *log, size_t need, time_t now)
     for (;;)
     {
         snprintf(name, sizeof(name), "httperr%u.log", log->seq);
-        log->fd = openat(log->dir_fd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-        if (log->fd < 0 || fstat(log->fd, &st))
+        if ((log->fd = hs_logfile_open(log->dir_fd, name, &st)) < 0)
         {
             failed(log, "open", name);
             return -1;
@@ -275,7 +262,7 @@ static int open_file(struct hs_httperr *log, size_t need, time_t now)
         close_file(log);
         log->seq++;
     }
-    if (write_all(log->fd, head, hlen))
+    if (hs_logfile_write(log->fd, head, hlen))
     {
         failed(log, "write", name);
         return -1;
@@ -298,7 +285,7 @@ void hs_httperr_write(struct hs_httperr *log, const struct hs_httperr_entry *e)
         log->seq++;
     }
     if (log->fd < 0 && open_file(log, n, e->when)) return;
-    if (write_all(log->fd, line, n))
+    if (hs_logfile_write(log->fd, line, n))
     {
         snprintf(name, sizeof(name), "httperr%u.log", log->seq);
         failed(log, "write", name);

@@ -10,6 +10,7 @@
 
 #include "w3clog.h"
 #include "sink.h"
+#include "logfile.h"
 #include "httpsys_proto.h"
 #include "log.h"
 
@@ -280,19 +281,6 @@ void hs_w3c_free(struct hs_w3c *log)
     free(log);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n)
-    {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static void close_file(struct hs_w3c *log)
 {
     if (log->fd >= 0) close(log->fd);
@@ -310,8 +298,8 @@ static int open_file(struct hs_w3c *log, const char *name, time_t now)
     int n;
 
     close_file(log);
-    log->fd = openat(log->dir_fd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-    if (log->fd < 0 || fstat(log->fd, &st) || !S_ISREG(st.st_mode))
+    log->fd = hs_logfile_open(log->dir_fd, name, &st);
+    if (log->fd < 0 || !S_ISREG(st.st_mode))
     {
         WARN("cannot open the W3C log %s: %s", name, strerror(errno));
         close_file(log);
@@ -323,7 +311,7 @@ static int open_file(struct hs_w3c *log, const char *name, time_t now)
     strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
     n = snprintf(head, sizeof(head), "#Software: %s\r\n#Version: 1.0\r\n#Date: %s\r\n", log->software, date);
     n += (int)hs_w3c_fields_line(head + n, sizeof(head) - (size_t)n, log->fields);
-    if (n >= (int)sizeof(head) || write_all(log->fd, head, (size_t)n))
+    if (n >= (int)sizeof(head) || hs_logfile_write(log->fd, head, (size_t)n))
     {
         close_file(log);
         return -1;
@@ -377,7 +365,7 @@ void hs_w3c_write(struct hs_w3c *log, const struct hs_w3c_entry *e)
     }
     else hs_w3c_file_name(name, sizeof(name), log->rollover, log->flags, &tm, 0);
     if ((log->fd < 0 || strcmp(name, log->name)) && open_file(log, name, e->when)) return;
-    if (write_all(log->fd, line, n))
+    if (hs_logfile_write(log->fd, line, n))
     {
         WARN("cannot write the W3C log %s: %s", log->name, strerror(errno));
         close_file(log);
