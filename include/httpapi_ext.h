@@ -248,4 +248,19 @@ typedef struct _HTTP_DATA_CHUNK_FRAGMENT_CACHE_EX
     PCWSTR pFragmentName;           /* NUL-terminated */
 } HTTP_DATA_CHUNK_FRAGMENT_CACHE_EX;
 
+/* HTTP_LOG_FIELDS_DATA as Windows' http.h lays it out (pLogData of the send
+ * calls); MinGW's copy lacks ServiceNameLength. */
+struct http_log_fields
+{
+    HTTP_LOG_DATA Base;
+    USHORT UserNameLength, UriStemLength, ClientIpLength, ServerNameLength, ServiceNameLength, ServerIpLength;
+    USHORT MethodLength, UriQueryLength, HostLength, UserAgentLength, CookieLength, ReferrerLength;
+    WCHAR *UserName, *UriStem;
+    char *ClientIp, *ServerName, *ServiceName, *ServerIp, *Method, *UriQuery, *Host, *UserAgent, *Cookie, *Referrer;
+    USHORT ServerPort, ProtocolStatus;
+    ULONG Win32Status;
+    HTTP_VERB MethodNum;
+    USHORT SubStatus;
+};
+
 #endif /* HTTPAPI_EXT_H */

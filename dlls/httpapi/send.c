@@ -374,21 +374,6 @@ static ULONG add_headers(struct blob *b, struct hs_wire_response *w, const HTTP_
     return NO_ERROR;
 }
 
-/* HTTP_LOG_FIELDS_DATA as Windows' http.h lays it out (MinGW's lacks
- * ServiceNameLength). */
-struct log_fields
-{
-    HTTP_LOG_DATA Base;
-    USHORT UserNameLength, UriStemLength, ClientIpLength, ServerNameLength, ServiceNameLength, ServerIpLength;
-    USHORT MethodLength, UriQueryLength, HostLength, UserAgentLength, CookieLength, ReferrerLength;
-    WCHAR *UserName, *UriStem;
-    char *ClientIp, *ServerName, *ServiceName, *ServerIp, *Method, *UriQuery, *Host, *UserAgent, *Cookie, *Referrer;
-    USHORT ServerPort, ProtocolStatus;
-    ULONG Win32Status;
-    HTTP_VERB MethodNum;
-    USHORT SubStatus;
-};
-
 static void add_wide(struct blob *b, const WCHAR *s, USHORT bytes, struct hs_str *where)
 {
     int n = bytes ? WideCharToMultiByte(CP_UTF8, 0, s, bytes / sizeof(WCHAR), NULL, 0, NULL, NULL) : 0;
@@ -405,7 +390,7 @@ static void add_wide(struct blob *b, const WCHAR *s, USHORT bytes, struct hs_str
  * until the response ends. */
 static ULONG add_log(struct blob *b, struct hs_wire_response *w, const void *log_data)
 {
-    const struct log_fields *f = log_data;
+    const struct http_log_fields *f = log_data;
     struct hs_wire_log log;
 
     if (!f) return NO_ERROR;

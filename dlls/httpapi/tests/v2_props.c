@@ -15,6 +15,7 @@
  */
 
 #include "v2util.h"
+#include "httpapi_ext.h"
 
 #ifndef HTTP_LIMIT_INFINITE
 #define HTTP_LIMIT_INFINITE ((ULONG)-1)
@@ -504,20 +505,6 @@ static void test_bandwidth(void)
     HttpCloseServerSession(session);
 }
 
-/* HTTP_LOG_FIELDS_DATA as Windows' http.h lays it out; MinGW's copy lacks ServiceNameLength. */
-struct log_fields
-{
-    HTTP_LOG_DATA Base;
-    USHORT UserNameLength, UriStemLength, ClientIpLength, ServerNameLength, ServiceNameLength, ServerIpLength;
-    USHORT MethodLength, UriQueryLength, HostLength, UserAgentLength, CookieLength, ReferrerLength;
-    WCHAR *UserName, *UriStem;
-    char *ClientIp, *ServerName, *ServiceName, *ServerIp, *Method, *UriQuery, *Host, *UserAgent, *Cookie, *Referrer;
-    USHORT ServerPort, ProtocolStatus;
-    ULONG Win32Status;
-    HTTP_VERB MethodNum;
-    USHORT SubStatus;
-};
-
 #define LOG_FIELD_DATE      0x00000001
 #define LOG_FIELD_TIME      0x00000002
 #define LOG_FIELD_CLIENT_IP 0x00000004
@@ -559,7 +546,7 @@ static ULONG logged_exchange(HANDLE queue, const char *path, const WCHAR *user, 
     HTTP_REQUEST_V1 *req = alloc_request();
     struct http_response resp;
     struct test_response r;
-    struct log_fields log;
+    struct http_log_fields log;
     struct client c;
     ULONG ret = ERROR_CONNECTION_REFUSED, got, dummy;
 
@@ -620,7 +607,7 @@ static void test_logging(void)
     HANDLE queue = new_queue();
     WCHAR base[MAX_PATH], dir[MAX_PATH], session_dir[MAX_PATH], file[MAX_PATH], session_file[MAX_PATH], url[128];
     char expect[256], date[16];
-    struct log_fields bad;
+    struct http_log_fields bad;
     struct test_response r;
     SYSTEMTIME now;
     DWORD len;
