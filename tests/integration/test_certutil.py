@@ -390,8 +390,14 @@ def test_wine_import(env, c):
     r = env.certkey("wineimport", "MY", winpath(c.pfx("wine2")), PASSWORD)
     check(r is not None and r[0] == 0, "a second Wine import (%r)" % (r,))
     check(env.check_key("MY", t2) == 0, "the second certificate's key is found")
-    check(env.check_key("MY", t1) == ERROR_NO_SUCH_LOGON_SESSION,
-          "the first one's key was overwritten by Wine's second import: not taken for it (1312)")
+    # Wine's second import normally overwrites the container the first one's
+    # reference names; whether it did is Wine's business.  Ours is that a key
+    # is handed out for t1 only if it is t1's own.
+    r1 = env.check_key("MY", t1)
+    check(r1 in (0, ERROR_NO_SUCH_LOGON_SESSION),
+          "the first one after Wine's second import: its own key or ERROR_NO_SUCH_LOGON_SESSION (%r)" % r1)
+    if r1 == 0:
+        env.export_matches("MY", t1, "wine1 after the second import")
     return [t1, t2]
 
 
