@@ -439,6 +439,15 @@ def content_length_value(c, value):
     return replace_in_head(c.data, rb"^(content-length:)[^\r\n]*", rb"\1 " + value)
 
 
+def length_repair(c):
+    """The request with "Content-Length: 0" after its request line."""
+    s, e = request_line(c.data)
+    eol = c.data.find(b"\n", e)
+    if eol < 0:
+        return None
+    return c.data[:eol + 1] + b"Content-Length: 0\r\n" + c.data[eol + 1:]
+
+
 def limits_exceeded(c):
     data = c.data
     s, e = request_line(data)
@@ -600,6 +609,13 @@ RULES = [
      "h11 never keeps a 1.0 connection.",
      keep_alive_10,
      None),
+    ("length-required",
+     "POST or PUT with neither Content-Length nor Transfer-Encoding: RFC 9112 §6.3 gives it an empty "
+     "body, as h11 does; http.sys answers 411 Length Required (reference §5.4, 'LengthRequired'), and "
+     "RFC 9110 §15.5.12 lets a server refuse such a request.",
+     lambda c: c.engine_rejects("LENGTH_REQUIRED") and target_of(c.data)[0] in (b"POST", b"PUT")
+     and not fields_named(c.data, b"content-length") and not fields_named(c.data, b"transfer-encoding"),
+     length_repair),
     ("early-reject",
      "An unfinished head that is already invalid: the engine rejects at the first bad byte (so a "
      "client cannot make it buffer a doomed request), h11 waits for the blank line.  Holds when h11 "

@@ -726,12 +726,14 @@ static enum hp_status finish_head(struct hp_request *req, const struct framing *
         req->body_kind = HP_BODY_LENGTH;
         req->content_length = f->cl;
     }
-    /* No framing field means no body (RFC 9112 §6.3 rule 7), even for POST
-     * and PUT: http.sys's 411 is not produced here, since every HTTP/1.1
-     * client that has a body sends Content-Length or chunked, and a 411 to
-     * an empty POST would break clients that omit "Content-Length: 0". */
 
     if (http11 && !f->host_count) return fail(err, HP_ERR_HOSTNAME);
+    /* No framing field means no body (RFC 9112 §6.3 rule 7), but POST and
+     * PUT are the verbs defined to carry one, and http.sys answers them with
+     * 411 "The request must be chunked or have a content length" (reference
+     * §5.4), in 1.0 as in 1.1: an empty POST needs "Content-Length: 0". */
+    if (!f->te_seen && !f->cl_seen && (req->verb == HP_VERB_POST || req->verb == HP_VERB_PUT))
+        return fail(err, HP_ERR_LENGTH_REQUIRED);
 
     if (f->conn_close) req->keep_alive = 0;
     else req->keep_alive = http11 || f->conn_keep_alive;

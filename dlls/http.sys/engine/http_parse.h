@@ -25,7 +25,7 @@ enum hp_error
     HP_ERR_HOSTNAME,         /* 400 Invalid Hostname: missing, duplicate, empty or malformed Host */
     HP_ERR_REQUEST_TOO_LONG, /* 400 Request Too Long: a field line, the head, or too many fields */
     HP_ERR_URL_TOO_LONG,     /* 414 */
-    HP_ERR_LENGTH_REQUIRED,  /* 411: never produced by this parser, kept for the engine */
+    HP_ERR_LENGTH_REQUIRED,  /* 411: POST or PUT with neither Content-Length nor chunked */
     HP_ERR_VERSION,          /* 505: HTTP major version other than 1 */
     HP_ERR_NOT_IMPLEMENTED,  /* 501: a transfer coding other than a final "chunked" */
 };
