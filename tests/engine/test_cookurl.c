@@ -432,9 +432,14 @@ static void test_backslash_dots(void)
     PATH("/a/..", "/");
     PATH("/a/b/../../..", "/");
     PATH("/a/b/../../../c/", "/c/");
-    PATH("/a//../b", "/a/b");
-    PATH("/a//b", "/a//b");
-    PATH("//", "//");
+    /* consecutive slashes collapse before ".." is resolved (aspnetcore#42751
+     * and its HttpSys RequestTests: "/base/call//../ball" reaches "/base/ball") */
+    PATH("/a//../b", "/b");
+    PATH("/a//b", "/a/b");
+    PATH("//", "/");
+    PATH("///a//b//", "/a/b/");
+    PATH("/a\\\\b", "/a/b");
+    PATH("/a/%2F/b", "/a/b");
     PATH("/a/./../b/./c", "/b/c");
     PATH("/%2e%2e/a", "/a");
     PATH("/%2E/a", "/a");
@@ -493,7 +498,8 @@ static void test_limits(void)
     CHECK_INT(cook_rc("/a/b"), 0);
     CHECK_INT(cook_rc("/a/b/"), 0);
     CHECK_INT(cook_rc("/a/b/c"), HS_COOK_E_SEGMENT_COUNT);
-    CHECK_INT(cook_rc("/a//b"), HS_COOK_E_SEGMENT_COUNT);
+    CHECK_INT(cook_rc("/a//b"), 0);          /* two segments once collapsed */
+    CHECK_INT(cook_rc("/a//b//c"), HS_COOK_E_SEGMENT_COUNT);
     CHECK_INT(cook_rc("/a/b/c/.."), 0);
     CHECK_INT(cook_rc("/a%2Fb%2Fc"), HS_COOK_E_SEGMENT_COUNT);
     CHECK_INT(cook_rc("/a/b?c/d/e"), 0);

@@ -613,8 +613,12 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     cp.allow_restricted_chars = eng->cfg.allow_restricted_chars;
     cp.url_segment_max_length = eng->cfg.url_segment_max_length;
     cp.url_segment_max_count = eng->cfg.url_segment_max_count;
-    if ((err = hs_cook_url(&cp, head + hp->target_off, hp->target_len, host, host_len,
-                           c->secure, local_port(c), &cooked)))
+    /* "OPTIONS *" goes to whoever has the root of the host, as on Windows
+     * (ASP.NET Core's HttpSys tests send it to a "/" registration); the raw
+     * URL stays "*", the cooked one is the root's. */
+    if (hp->target_form == HP_ASTERISK_FORM) err = hs_cook_url(&cp, "/", 1, host, host_len, c->secure, local_port(c), &cooked);
+    else err = hs_cook_url(&cp, head + hp->target_off, hp->target_len, host, host_len, c->secure, local_port(c), &cooked);
+    if (err)
     {
         refuse(c, hp, NULL, page_for_cook_error(err), NULL, NULL);
         return;

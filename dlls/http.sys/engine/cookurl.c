@@ -279,7 +279,11 @@ static int hs_is_dot_segment(const char *s, size_t n)
     return (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.');
 }
 
-/* in starts with '/'; out has room for n + 1 bytes.  Returns the length. */
+/* in starts with '/'; out has room for n + 1 bytes.  Returns the length.
+ * Empty segments go too: http.sys collapses consecutive slashes (backslashes
+ * and %2F included, since they are slashes by now) before it resolves "..",
+ * so "/a//b" is "/a/b" and "/a/b//../c" is "/a/c"; it routes on that path
+ * (ASP.NET Core's HttpSys server works around exactly this, aspnetcore#42751). */
 static size_t hs_remove_dots(const char *in, size_t n, char *out)
 {
     size_t i = 0, o = 0, seg, len;
@@ -290,6 +294,12 @@ static size_t hs_remove_dots(const char *in, size_t n, char *out)
         seg = i + 1;   /* in[i] == '/' */
         for (len = 0; seg + len < n && in[seg + len] != '/'; len++) ;
         i = seg + len;
+        if (!len)
+        {
+            /* a final '/' stays, once */
+            if (i == n && (!o || out[o - 1] != '/')) trailing = 1;
+            continue;
+        }
         trailing = 0;
         if (hs_is_dot_segment(in + seg, len))
         {
