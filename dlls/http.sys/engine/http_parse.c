@@ -717,8 +717,11 @@ static enum hp_status finish_head(struct hp_request *req, const struct framing *
         /* A 1.0 client cannot send chunked; a TE there comes from a confused
          * or malicious intermediary, as does TE next to Content-Length. */
         if (!http11 || f->cl_seen) return fail(err, HP_ERR_INVALID_HEADER);
-        /* http.sys implements no coding but chunked. */
-        if (f->te_other || !f->te_last_chunked) return fail(err, HP_ERR_NOT_IMPLEMENTED);
+        /* Without chunked last the body's end cannot be known: 400 and close
+         * (RFC 9112 §6.3).  With it, another coding is one http.sys does not
+         * implement: 501 (RFC 9112 §6.1). */
+        if (!f->te_last_chunked) return fail(err, HP_ERR_BAD_REQUEST);
+        if (f->te_other) return fail(err, HP_ERR_NOT_IMPLEMENTED);
         req->body_kind = HP_BODY_CHUNKED;
     }
     else if (f->cl_seen)
