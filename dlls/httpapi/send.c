@@ -319,8 +319,11 @@ static ULONG add_chunks(struct blob *b, struct hs_wire_response *w, USHORT count
             ret = add_frag_chunk(&frags, &chunks[i], b->len - w->body.off, files.count);
             break;
         default:
-            /* trailers come with their own issue */
-            WARN("data chunk type %u is not supported yet\n", chunks[i].DataChunkType);
+            /* HttpDataChunkTrailers is for HTTP/2 streams (callers such as
+             * ASP.NET Core send it only there, after probing
+             * HttpFeatureResponseTrailers, which is FALSE here); over HTTP/1.1
+             * the application writes its own chunk framing, trailers included. */
+            WARN("data chunk type %u is not supported over HTTP/1.1\n", chunks[i].DataChunkType);
             ret = ERROR_INVALID_PARAMETER;
         }
     }
