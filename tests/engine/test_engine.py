@@ -1372,6 +1372,7 @@ def test_httperr(binary, workdir):
     check(page(b"GET /nothing%20here?q=1 HTTP/1.1\r\nHost: x\r\n\r\n") == 404, "no URL for it: 404")
     check(page(b"GET /a/hd HTTP/1.1\r\nHost: x\r\nBad Header: x\r\n\r\n") == 400, "a bad header: 400")
     check(page(b"GET /a/2 HTTP/2.0\r\nHost: x\r\n\r\n") == 505, "HTTP/2.0 on HTTP/1.1: 505")
+    check(page(b"POST /a/len HTTP/1.1\r\nHost: x\r\n\r\n") == 411, "a POST without a length: 411")
     check(page(b"GET /a/f HTTP/1.1\r\nHost: x\r\nX-Long: " + b"f" * 17000 + b"\r\n\r\n") == 400, "a long field: 400")
     check(page(b"GET /a/r HTTP/1.1\r\nHost: x\r\n" + b"X-Many: 0123456789012345678901234567890\r\n" * 500 + b"\r\n")
           == 400, "a long head: 400")
@@ -1426,6 +1427,8 @@ def test_httperr(binary, workdir):
           "a bad header: 400 Header")
     check(find_line(lines, b"Version_N/S", cs_version=b"HTTP/2.0", cs_uri=b"/a/2", sc_status=b"505") is not None,
           "HTTP/2.0: 505 Version_N/S")
+    check(find_line(lines, b"LengthRequired", cs_method=b"POST", cs_uri=b"/a/len", sc_status=b"411") is not None,
+          "a POST without a length: 411 LengthRequired")
     check(find_line(lines, b"FieldLength", cs_uri=b"/a/f", sc_status=b"400") is not None, "a long field: FieldLength")
     check(find_line(lines, b"RequestLength", cs_uri=b"/a/r", sc_status=b"400") is not None, "a long head: RequestLength")
     check(find_line(lines, b"URL_Length", sc_status=b"414", cs_method=b"GET", cs_uri=b"-") is not None,
