@@ -7,6 +7,7 @@
 #   make uninstall WINEPREFIX=DIR  give the prefix back to Wine's own
 #   make bench                   benchmarks (see bench/README.md)
 #   make soak                    30 minutes of mixed HTTP/HTTPS load on the engine (SOAK_SECONDS)
+#   make valgrind                the engine's tests under valgrind (about 10 minutes)
 
 BUILD   ?= build
 CC      ?= gcc
@@ -47,7 +48,7 @@ WINPROBES   := $(patsubst tests/win/%.c,$(BUILD)/win/%.exe,$(wildcard tests/win/
 PARTS := $(BUILD)/httpsys-engine $(BUILD)/http.sys $(BUILD)/httpapi.dll $(BUILD)/netsh.exe $(BUILD)/certutil.exe \
          $(BUILD)/examples/hello.exe $(BUILD)/examples/fileserver.exe
 
-.PHONY: all test run install uninstall bench soak clean fuzz fuzzers
+.PHONY: all test run install uninstall bench soak valgrind clean fuzz fuzzers
 all: $(PARTS) $(WINTESTS) $(WINPROBES) $(UNITS) $(UNITS_SAN) $(BUILD)/httpsys-engine-bench
 
 $(BUILD) $(BUILD)/tests $(BUILD)/win $(BUILD)/unit $(BUILD)/unit-san $(BUILD)/examples $(BUILD)/obj $(BUILD)/fuzz:
@@ -193,6 +194,13 @@ soak:
 	tools/deps.sh soak
 	$(MAKE) $(BUILD)/httpsys-engine-bench
 	SOAK_SECONDS=$(SOAK_SECONDS) nice tests/soak/soak.py $(BUILD)/httpsys-engine-bench $(BUILD)/soak
+
+# not part of make test (it takes about as long as make test itself): the
+# engine's unit tests and native suites under memcheck, no error and no leak
+valgrind:
+	tools/deps.sh valgrind
+	$(MAKE) $(BUILD)/httpsys-engine $(UNITS)
+	tests/valgrind/run.sh $(BUILD) $(BUILD)/valgrind
 
 clean:
 	rm -rf $(BUILD)

@@ -122,17 +122,20 @@ def exchange_all(socks, request=REQUEST, timeout=30, wave=500):
     ok = closed = silent = 0
     for first in range(0, len(socks), wave):
         a, b, c = exchange_wave(socks[first:first + wave], request, timeout)
-        ok, closed, silent = ok + a, closed + b, silent + c
+        ok, closed, silent = ok + a, closed + b, silent + len(c)
     return ok, closed, silent
 
 
 def exchange_wave(socks, request, timeout):
+    """(answered, closed, [sockets without an answer yet]); request None:
+    only read."""
     ep = select.epoll()
     bufs = {}
     by_fd = {s.fileno(): s for s in socks}
     for s in socks:
         try:
-            s.send(request)
+            if request:
+                s.send(request)
         except OSError:
             pass
         bufs[s.fileno()] = b""
@@ -156,7 +159,7 @@ def exchange_wave(socks, request, timeout):
                 ep.unregister(fd)
                 del bufs[fd]
     ep.close()
-    return ok, closed, len(bufs)
+    return ok, closed, [by_fd[fd] for fd in bufs]
 
 
 def still_open(socks, wait=0.2):
@@ -286,6 +289,48 @@ def test_max_connections(binary, workdir):
     stop(eng, app)
 
 
+def cpu_seconds(pid):
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_descriptor_exhaustion(binary, workdir):
+    """An engine out of descriptors (limit 256) leaves the connections it
+    cannot accept waiting in the backlog, without spinning, and accepts and
+    serves them once descriptors are free again."""
+    wrapper = os.path.join(workdir, "engine-nofile-256")
+    with open(wrapper, "w") as f:
+        f.write("#!/bin/sh\nulimit -n 256 || exit 1\nexec '%s' \"$@\"\n" % binary)
+    os.chmod(wrapper, 0o755)
+    rundir = os.path.join(workdir, "nofile")
+    eng, app, port = start(wrapper, rundir)
+    socks, failed = connect_many(port, 300)
+    ok, closed, waiting = exchange_wave(socks, REQUEST, 3)
+    check(200 <= ok < 256 and closed == 0 and len(waiting) == 300 - ok,
+          "with 256 descriptors, 300 connections: %d served, %d closed, %d waiting" % (ok, closed, len(waiting)))
+    cpu0 = cpu_seconds(eng.proc.pid)
+    time.sleep(2)
+    spent = cpu_seconds(eng.proc.pid) - cpu0
+    check(spent < 0.5, "the engine does not spin while it cannot accept (%.2f s of CPU in 2 s)" % spent)
+    answered = [s for s in socks if s not in waiting]
+    for s in answered[:100]:
+        s.close()
+    ok2, closed2, still = exchange_wave(waiting, None, 10)
+    check(ok2 == len(waiting) and not still,
+          "once 100 close, the %d waiting are accepted and served (%d ok, %d closed, %d still waiting)" %
+          (len(waiting), ok2, closed2, len(still)))
+    print("figures: descriptor limit 256, 300 connections: %d served at once, %d waited in the backlog; engine CPU "
+          "while they waited %.2f s in 2 s; all %d served once 100 closed" % (ok, len(waiting), spent, ok2))
+    for s in socks:
+        s.close()
+    time.sleep(0.5)
+    good, secs = one_request(port)
+    check(good, "and a new client after them")
+    stop(eng, app)
+    log = open(os.path.join(rundir, "engine.log"), errors="replace").read()
+    check("cannot accept on port %d" % port in log, "the engine warned that it could not accept")
+
+
 def test_slowloris(binary, workdir):
     """With HeaderWait=2 s, 1000 connections that send a head one byte at a
     time (each one cut replaced by a new one for 5 s) are cut 2 s after their
@@ -372,7 +417,8 @@ def main():
     os.makedirs(workdir, exist_ok=True)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))   # the engine inherits it too
-    for test in (test_batched_control_frames, test_idle_connections, test_max_connections, test_slowloris):
+    for test in (test_batched_control_frames, test_idle_connections, test_max_connections, test_descriptor_exhaustion,
+                 test_slowloris):
         t0 = time.time()
         try:
             test(binary, workdir)
