@@ -67,7 +67,7 @@ def start(binary, rundir, params=(), config=None, depth=64):
     port = int(os.environ.get("LOAD_PORT", 0)) or free_port()
     eng.open(1)
     eng.set_queue(1)
-    eng.add_url(1, "http://+:%d/" % port)
+    check(eng.add_url(1, "http://+:%d/" % port)[0] == 0, "http://+:%d/ registers" % port)
     app = App(eng, depth)
     app.start()
     return eng, app, port
@@ -81,6 +81,11 @@ def stop(eng, app):
 
 def engine_fds(eng):
     return len(os.listdir("/proc/%d/fd" % eng.proc.pid))
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return int([line for line in f if line.startswith("VmRSS:")][0].split()[1])
 
 
 def connect_many(port, n, batch=256):
@@ -220,6 +225,7 @@ def test_idle_connections(binary, workdir):
         return
     eng, app, port = start(binary, os.path.join(workdir, "idle"), depth=128)
     base_fds = engine_fds(eng)
+    rss0 = rss_kib(eng.proc.pid)
     t0 = time.time()
     socks, failed = connect_many(port, n)
     t_connect = time.time() - t0
@@ -233,7 +239,7 @@ def test_idle_connections(binary, workdir):
     check(held == n, "all %d connections are still open after 2 s idle (%d)" % (n, held))
     fds = engine_fds(eng)
     check(fds >= base_fds + n, "the engine holds a descriptor for each (%d, %d before)" % (fds, base_fds))
-    rss = int([line for line in open("/proc/%d/status" % eng.proc.pid) if line.startswith("VmRSS:")][0].split()[1])
+    rss = rss_kib(eng.proc.pid)
     lat = []
     for _ in range(20):
         good, secs = one_request(port)
@@ -252,8 +258,8 @@ def test_idle_connections(binary, workdir):
     check(engine_fds(eng) == base_fds, "the engine's descriptors go back to %d once they close (%d)" % (base_fds, engine_fds(eng)))
     check(app.failed == 0, "no receive or send failed (%d)" % app.failed)
     print("figures: %d idle connections: opened in %.2f s, first requests answered in %.2f s, second in %.2f s; "
-          "engine RSS with them %.1f MiB; new client p50 %.1f ms, max %.1f ms" %
-          (n, t_connect, t_first, t_second, rss / 1024.0, lat[len(lat) // 2] * 1000, lat[-1] * 1000))
+          "engine RSS %.1f -> %.1f MiB (%d bytes each); new client p50 %.1f ms, max %.1f ms" %
+          (n, t_connect, t_first, t_second, rss0 / 1024.0, rss / 1024.0, (rss - rss0) * 1024 // n, lat[len(lat) // 2] * 1000, lat[-1] * 1000))
     stop(eng, app)
 
 
