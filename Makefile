@@ -6,6 +6,8 @@
 #   make install WINEPREFIX=DIR  put it into a Wine prefix (created if needed)
 #   make uninstall WINEPREFIX=DIR  give the prefix back to Wine's own
 #   make bench                   benchmarks (see bench/README.md)
+#   make soak                    30 minutes of mixed HTTP/HTTPS load on the engine (SOAK_SECONDS)
+#   make valgrind                the engine's tests under valgrind (about 10 minutes)
 
 BUILD   ?= build
 CC      ?= gcc
@@ -46,7 +48,7 @@ WINPROBES   := $(patsubst tests/win/%.c,$(BUILD)/win/%.exe,$(wildcard tests/win/
 PARTS := $(BUILD)/httpsys-engine $(BUILD)/http.sys $(BUILD)/httpapi.dll $(BUILD)/netsh.exe $(BUILD)/certutil.exe \
          $(BUILD)/examples/hello.exe $(BUILD)/examples/fileserver.exe
 
-.PHONY: all test run install uninstall bench clean fuzz fuzzers
+.PHONY: all test run install uninstall bench soak valgrind clean fuzz fuzzers
 all: $(PARTS) $(WINTESTS) $(WINPROBES) $(UNITS) $(UNITS_SAN) $(BUILD)/httpsys-engine-bench
 
 $(BUILD) $(BUILD)/tests $(BUILD)/win $(BUILD)/unit $(BUILD)/unit-san $(BUILD)/examples $(BUILD)/obj $(BUILD)/fuzz:
@@ -184,6 +186,21 @@ bench:
 	tools/deps.sh bench
 	$(MAKE) $(PARTS) $(BUILD)/httpsys-engine-bench $(if $(wildcard examples/iocp/iocp.c),$(BUILD)/examples/iocp.exe)
 	bench/run.py
+
+# not part of make test: SOAK_SECONDS (default 1800) of load, watching the
+# engine's RSS and descriptors (docs/reliability.d/load.md)
+SOAK_SECONDS ?= 1800
+soak:
+	tools/deps.sh soak
+	$(MAKE) $(BUILD)/httpsys-engine-bench
+	SOAK_SECONDS=$(SOAK_SECONDS) nice tests/soak/soak.py $(BUILD)/httpsys-engine-bench $(BUILD)/soak
+
+# not part of make test (it takes about as long as make test itself): the
+# engine's unit tests and native suites under memcheck, no error and no leak
+valgrind:
+	tools/deps.sh valgrind
+	$(MAKE) $(BUILD)/httpsys-engine $(UNITS)
+	tests/valgrind/run.sh $(BUILD) $(BUILD)/valgrind
 
 clean:
 	rm -rf $(BUILD)

@@ -3,12 +3,14 @@
  * application process, so that issue 5's figures can show what the rest
  * costs.
  *
- * usage: httpsys-engine-bench --port N [--tls CERT.pem KEY.pem] [--file PATH]
+ * usage: httpsys-engine-bench --port N [--tls CERT.pem KEY.pem] [--file PATH] [--http-port M]
  *
  * Everything a request meets is the engine's own code: its listener on
  * 127.0.0.1:N, connections, parser, URL cooking, router, request queue,
  * response formatting (Date, Server, Content-Length) and, with --tls, its
- * TLS code choosing the certificate through an SSL binding 0.0.0.0:N.  What
+ * TLS code choosing the certificate through an SSL binding 0.0.0.0:N.  With
+ * --tls, --http-port M serves plain HTTP on 127.0.0.1:M from the same engine
+ * and queue, so that one process sees mixed traffic (make soak).  What
  * is left out is the driver and the application: the queue has no shared
  * memory, so a routed request waits on the queue's ready list, and the loop
  * below answers it with hs_request_send before it next sleeps, as httpapi.dll
@@ -264,17 +266,37 @@ static int thumbprint(const char *cert_path, char hex[41])
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: httpsys-engine-bench --port N [--tls CERT.pem KEY.pem] [--file /path/to/1m.bin]\n");
+    fprintf(stderr, "usage: httpsys-engine-bench --port N [--tls CERT.pem KEY.pem] [--file /path/to/1m.bin] "
+            "[--http-port M]\n");
+}
+
+/* A URL prefix of the queue, and the listener on its port. */
+static int add_prefix(struct bench *b, const char *scheme, unsigned port)
+{
+    struct hs_prefix prefix;
+    char url[64];
+    uint32_t err;
+
+    snprintf(url, sizeof(url), "%s://+:%u/", scheme, port);
+    if (hs_prefix_parse(url, strlen(url), &prefix)) return -1;
+    err = (uint32_t)hs_router_add(&b->eng.router, &prefix, b->q->id, 0);
+    hs_prefix_free(&prefix);
+    if (err) return -1;
+    b->q->url_count++;
+    if ((err = hs_listener_ensure(&b->eng, (uint16_t)port, !strcmp(scheme, "https"))))
+    {
+        fprintf(stderr, "httpsys-engine-bench: cannot listen on 127.0.0.1:%u (error %u)\n", port, err);
+        return -1;
+    }
+    return 0;
 }
 
 /* What the driver would configure and register: the IP listen list, the
- * SSL binding, a queue with the URL prefix. */
-static int setup(struct bench *b, unsigned port, const char *cert, const char *key)
+ * SSL binding, a queue with the URL prefixes. */
+static int setup(struct bench *b, unsigned port, const char *cert, const char *key, unsigned http_port)
 {
     struct hs_engine *eng = &b->eng;
-    struct hs_prefix prefix;
-    char records[256], hash[41], url[64];
-    uint32_t err;
+    char records[256], hash[41];
 
     snprintf(records, sizeof(records), "listen 127.0.0.1\n");
     if (cert)
@@ -293,17 +315,8 @@ static int setup(struct bench *b, unsigned port, const char *cert, const char *k
     hs_shmq_destroy(b->q->shm);
     b->q->shm = NULL;
 
-    snprintf(url, sizeof(url), "%s://+:%u/", cert ? "https" : "http", port);
-    if (hs_prefix_parse(url, strlen(url), &prefix)) return -1;
-    err = (uint32_t)hs_router_add(&eng->router, &prefix, b->q->id, 0);
-    hs_prefix_free(&prefix);
-    if (err) return -1;
-    b->q->url_count++;
-    if ((err = hs_listener_ensure(eng, (uint16_t)port, cert != NULL)))
-    {
-        fprintf(stderr, "httpsys-engine-bench: cannot listen on 127.0.0.1:%u (error %u)\n", port, err);
-        return -1;
-    }
+    if (add_prefix(b, cert ? "https" : "http", port)) return -1;
+    if (http_port && add_prefix(b, "http", http_port)) return -1;
     return 0;
 }
 
@@ -337,7 +350,7 @@ int main(int argc, char **argv)
     struct hs_engine *eng = &b.eng;
     const char *cert = NULL, *key = NULL, *file = NULL;
     struct rlimit rl;
-    unsigned long port = 0;
+    unsigned long port = 0, http_port = 0;
     char *end;
     int i, ret = 1;
 
@@ -351,9 +364,14 @@ int main(int argc, char **argv)
         }
         else if (!strcmp(argv[i], "--tls") && i + 2 < argc) { cert = argv[++i]; key = argv[++i]; }
         else if (!strcmp(argv[i], "--file") && i + 1 < argc) file = argv[++i];
+        else if (!strcmp(argv[i], "--http-port") && i + 1 < argc)
+        {
+            http_port = strtoul(argv[++i], &end, 10);
+            if (*end || !http_port || http_port > 65535) { usage(); return 2; }
+        }
         else { usage(); return 2; }
     }
-    if (!port) { usage(); return 2; }
+    if (!port || (http_port && (!cert || http_port == port))) { usage(); return 2; }
 
     signal(SIGPIPE, SIG_IGN);
     signal(SIGTERM, on_signal);
@@ -387,8 +405,9 @@ int main(int argc, char **argv)
         make_response(&b.not_found, 404, "Not Found", NULL, "", NULL) ||
         (file && make_response(&b.file, 200, "OK", "application/octet-stream", "", file)))
         goto done;
-    if (setup(&b, (unsigned)port, cert, key)) goto done;
+    if (setup(&b, (unsigned)port, cert, key, (unsigned)http_port)) goto done;
     fprintf(stderr, "httpsys-engine-bench: serving %s://127.0.0.1:%lu/\n", cert ? "https" : "http", port);
+    if (http_port) fprintf(stderr, "httpsys-engine-bench: serving http://127.0.0.1:%lu/\n", http_port);
 
     run(&b);
     ret = 0;

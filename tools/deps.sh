@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs, with apt-get, what building and the given task need:
-#   deps.sh build|run|test|bench
+#   deps.sh build|run|test|bench|soak|valgrind
 set -e
 task=${1:-build}
 need=""
@@ -38,6 +38,16 @@ bench)
     have ab || need="$need apache2-utils"   # new HTTPS connections: wrk would resume sessions
     # the anchor; bench/run.py runs its own as a child, never the system service
     [ -x /usr/sbin/nginx ] || need="$need nginx"
+    ;;
+valgrind)
+    have valgrind || need="$need valgrind"
+    have python3 || need="$need python3"
+    have openssl || need="$need openssl"
+    ;;
+soak)
+    have wrk || need="$need wrk"
+    have python3 || need="$need python3"
+    have openssl || need="$need openssl"
     ;;
 run)
     have curl || need="$need curl"

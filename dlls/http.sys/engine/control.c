@@ -195,7 +195,8 @@ bad:
 /* Dispatches every complete frame in the input buffer; 0 if the channel broke. */
 static int dispatch_frames(struct hs_control *c)
 {
-    uint32_t pos = 0;
+    uint32_t pos = 0, body_len;
+    const uint8_t *body;
 
     while (c->in_len - pos >= sizeof(struct hs_msg_header))
     {
@@ -218,7 +219,19 @@ static int dispatch_frames(struct hs_control *c)
             }
             break;
         }
-        dispatch(c, &hdr, c->in + pos + sizeof(hdr), hdr.length - (uint32_t)sizeof(hdr));
+        body = c->in + pos + sizeof(hdr);
+        body_len = hdr.length - (uint32_t)sizeof(hdr);
+        /* a frame after one of odd length starts unaligned, and handlers read
+         * its body as structures: they get an aligned copy */
+        if (((uintptr_t)body & 7) && body_len)
+        {
+            uint8_t *copy = malloc(body_len);
+            if (!copy) { ERR("out of memory reading control frames"); channel_lost(c); return 0; }
+            memcpy(copy, body, body_len);
+            dispatch(c, &hdr, copy, body_len);
+            free(copy);
+        }
+        else dispatch(c, &hdr, body, body_len);
         if (c->fd < 0) return 0;
         pos += hdr.length;
     }

@@ -173,8 +173,9 @@ struct hs_httperr *hs_httperr_open(const char *dir, uint32_t truncate_size)
     int parent;
 
     /* ErrorLoggingDir may not exist yet (a fresh prefix has no LogFiles);
-     * the folders above it are the administrator's */
-    if (mkdir(dir, 0755) && errno != EEXIST)
+     * made here, it is closed to others like everything the service makes
+     * (umask 077 would make it so anyway); one that exists is left as it is */
+    if (mkdir(dir, 0700) && errno != EEXIST)
     {
         WARN("error log: cannot make %s: %s; HTTPERR is not written", dir, strerror(errno));
         return NULL;
