@@ -301,9 +301,9 @@ void link_receive_loop(void)
 
 void link_close(void)
 {
-    SOCKET s = sock;
+    /* the receive thread (an engine died) and DriverUnload may both close */
+    SOCKET s = (SOCKET)InterlockedExchangePointer((void **)&sock, (void *)INVALID_SOCKET);
 
-    sock = INVALID_SOCKET;
     if (s != INVALID_SOCKET)
     {
         shutdown(s, SD_BOTH);
