@@ -2,6 +2,7 @@
  * faultsrv.exe: a server for the fault tests (tests/integration/test_faults.py).
  *
  *   faultsrv URL [THREADS]
+ *   faultsrv stale URL
  *
  * Registers URL on a version 1.0 queue and serves it with THREADS (default
  * 8) synchronous receivers.  When the queue fails (the engine died, net
@@ -23,6 +24,11 @@
  *   CREATE step err    making a queue failed (each distinct failure once)
  *   RECVERR err        a receiver's HttpReceiveHttpRequest ended the queue
  *   HOLD, RELEASE err, BIG err, BLOCK
+ *
+ * "stale" makes a queue with URL and an OVERLAPPED receive on it, prints
+ * READY, and waits for a line on stdin (the test kills the engine
+ * meanwhile); then prints how the receive ended and what each call on the
+ * queue's handle returns, then whether a new queue works.
  */
 #include <winsock2.h>
 #include <windows.h>
@@ -170,6 +176,46 @@ static void make_queue(const WCHAR *url)
     }
 }
 
+static int stale(const char *url_text)
+{
+    HTTPAPI_VERSION v1 = HTTPAPI_VERSION_1;
+    static char buf[16384] __attribute__((aligned(8)));
+    WCHAR url[512];
+    OVERLAPPED ov;
+    HANDLE fresh;
+    ULONG ret, bytes;
+    DWORD got;
+    char line[16];
+
+    MultiByteToWideChar(CP_ACP, 0, url_text, -1, url, 512);
+    if ((ret = HttpInitialize(v1, HTTP_INITIALIZE_SERVER, NULL)) || (ret = HttpCreateHttpHandle(&queue, 0)) ||
+        (ret = HttpAddUrl(queue, url, NULL)))
+    {
+        say("SETUP %lu", ret);
+        return 1;
+    }
+    memset(&ov, 0, sizeof(ov));
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ret = HttpReceiveHttpRequest(queue, 0, 0, (HTTP_REQUEST *)buf, sizeof(buf), NULL, &ov);
+    say("READY %lu", ret);
+    if (!fgets(line, sizeof(line), stdin)) return 1;
+    if (WaitForSingleObject(ov.hEvent, 10000)) say("OVERLAPPED timeout");
+    else say("OVERLAPPED %lu", GetOverlappedResult(queue, &ov, &got, FALSE) ? 0 : GetLastError());
+    say("RECEIVE %lu", HttpReceiveHttpRequest(queue, 0, 0, (HTTP_REQUEST *)buf, sizeof(buf), &bytes, NULL));
+    ResetEvent(ov.hEvent);
+    ret = HttpReceiveHttpRequest(queue, 0, 0, (HTTP_REQUEST *)buf, sizeof(buf), NULL, &ov);
+    say("RECEIVE-OVERLAPPED %lu", ret);
+    say("BODY %lu", HttpReceiveRequestEntityBody(queue, 1, 0, buf, sizeof(buf), &bytes, NULL));
+    say("SEND %lu", respond(1, "x", 1));
+    say("ADDURL %lu", HttpAddUrl(queue, url, NULL));
+    say("REMOVEURL %lu", HttpRemoveUrl(queue, url));
+    say("CLOSE %d", CloseHandle(queue));
+    ret = HttpCreateHttpHandle(&fresh, 0);
+    say("CREATE %lu", ret);
+    if (!ret) say("NEWADDURL %lu", HttpAddUrl(fresh, url, NULL));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     HTTPAPI_VERSION v1 = HTTPAPI_VERSION_1;
@@ -178,6 +224,7 @@ int main(int argc, char **argv)
     int count = argc > 2 ? atoi(argv[2]) : 8, i, round;
     ULONG ret;
 
+    if (argc == 3 && !strcmp(argv[1], "stale")) return stale(argv[2]);
     if (argc < 2 || count < 1 || count > MAX_THREADS)
     {
         fprintf(stderr, "usage: faultsrv URL [THREADS]\n");
