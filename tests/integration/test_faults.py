@@ -554,6 +554,32 @@ def test_crash_loop_gives_up(pfx, build):
     check(rc == 0 and wait_engine(pfx) is not None, "net start http starts an engine again")
 
 
+def test_stop_during_restart(pfx, build):
+    """net stop http while the driver waits to restart an engine that keeps
+    dying: the stop wins, and nothing comes back until net start."""
+    pid = pfx.engine_pid()
+    for _ in range(4):       # the fourth death waits 1 s before the next start
+        os.kill(pid, signal.SIGKILL)
+        pid = wait_engine(pfx, pid, 10)
+        if not pid:
+            break
+    check(pid is not None, "the engine came back four times")
+    os.kill(pid, signal.SIGKILL)
+    t0 = time.time()
+    rc, out = pfx.net("stop")
+    took = time.time() - t0
+    check(rc == 0 and "stopped successfully" in out, "net stop http during a restart (%r)" % out.strip())
+    check(took < 10, "and promptly (%.1f s)" % took)
+    figure("net stop during a restart's back-off: time (s)", "%.2f" % took)
+    time.sleep(3)
+    check(not engines_of(pfx.path), "no engine runs after the stop (%r)" % engines_of(pfx.path))
+    rc, out = pfx.net("start")
+    new_pid = wait_engine(pfx)
+    check(rc == 0 and new_pid is not None, "net start http starts an engine")
+    os.kill(new_pid, signal.SIGKILL)
+    check(wait_engine(pfx, new_pid) is not None, "and the driver restarts it again after net start")
+
+
 def test_wineserver_kill_after_restart(pfx):
     pfx.net("start")
     pid = pfx.engine_pid()
@@ -575,7 +601,8 @@ def main():
     time.sleep(1)
     pfx.net("start")
     for test in (test_engine_killed_under_load, test_stale_handle, test_server_killed_mid_request,
-                 test_net_stop_under_load, test_client_disconnects, test_crash_loop_gives_up):
+                 test_net_stop_under_load, test_client_disconnects, test_crash_loop_gives_up,
+                 test_stop_during_restart):
         try:
             if not wait_engine(pfx, timeout=5):
                 pfx.net("start")

@@ -744,6 +744,8 @@ NTSTATUS WINAPI DriverEntry(DRIVER_OBJECT *driver, UNICODE_STRING *registry_path
     HANDLE thread;
     NTSTATUS status;
 
+    /* a driver loaded again after net stop may find its old values */
+    stopping = restarting = shutdown_sent = bye_received = engine_up = 0;
     KeInitializeSpinLock(&irp_lock);
     InitializeListHead(&pending_irps);
     KeInitializeEvent(&send_lock, SynchronizationEvent, TRUE);
