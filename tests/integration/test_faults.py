@@ -248,6 +248,14 @@ def test_engine_killed_under_load(pfx, build):
               (load.count(settled, t_end - 0.5, ok=False), load.count(settled, t_end - 0.5)))
         check(load.finish(), "no client hangs")
         check(not load.mismatches, "every answer is its own request's (%r)" % load.mismatches[:3])
+        # an answer that nothing but the doorbell announces: the server
+        # rings the new engine's, not the dead one's
+        time.sleep(0.5)
+        t0 = time.time()
+        status, body = raw_get(port, "/linger")
+        took = time.time() - t0
+        check(status == 200 and body == b"/linger" and took < 2, "an answer with no call after it goes out at once "
+              "(%r %r in %.2f s)" % (status, body, took))
         log = pfx.engine_log()
         check(("the engine (pid %d) exited; starting a new one" % pid) in log, "the driver logs the engine's death")
         check(("restarted after the previous engine (pid %d) exited" % pid) in log, "the new engine logs the restart")

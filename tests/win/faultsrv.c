@@ -16,6 +16,8 @@
  *   .../big       an 8 MB answer (BIG_BYTES of a counting pattern)
  *   .../echo      reads the whole body and answers "len=N"
  *   .../slow      answers after 100 ms
+ *   .../linger    answers, then the thread waits 3 s before receiving again
+ *                 (so only the doorbell tells the engine about the answer)
  *   anything else answers with the raw URL of the request itself, so that
  *                 a client sees whether it got its own answer
  *
@@ -133,6 +135,7 @@ static void serve_one(HTTP_REQUEST *req)
     {
         if (strstr(url, "/slow")) Sleep(100);
         respond(req->RequestId, url, n);
+        if (strstr(url, "/linger")) Sleep(3000);
     }
 }
 
