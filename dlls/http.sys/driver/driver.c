@@ -656,7 +656,11 @@ static NTSTATUS start_engine(UNICODE_STRING *registry_path, uint32_t previous_pi
     argv[argc] = NULL;
     spawned = link_spawn(argv);
     for (i = 0; i < count; i++) link_free(params[i]);
-    if (spawned < 0) goto done;
+    if (spawned < 0)
+    {
+        log_line("http.sys: the engine cannot be started (", 0, ")");
+        goto done;
+    }
 
     for (waited = 0; waited < READY_WAIT_MS; waited += 20)
     {
@@ -667,10 +671,14 @@ static NTSTATUS start_engine(UNICODE_STRING *registry_path, uint32_t previous_pi
     }
     if (!port)
     {
-        DbgPrint("http: the engine did not start\n");
+        log_line("http.sys: the engine wrote no ready file within ", READY_WAIT_MS / 1000, " s");
         goto done;
     }
-    if (link_connect(port, secret)) goto done;
+    if (link_connect(port, secret))
+    {
+        log_line("http.sys: the engine (pid ", pid, ") cannot be reached on its control port");
+        goto done;
+    }
     RtlSecureZeroMemory(secret, sizeof(secret));
     {
         /* before anything else: the records of the configuration store */
