@@ -95,6 +95,8 @@ void link_free(void *p) { if (p) ExFreePool(p); }
 void link_lock(void) { KeWaitForSingleObject(&send_lock, Executive, KernelMode, FALSE, NULL); }
 void link_unlock(void) { KeSetEvent(&send_lock, IO_NO_INCREMENT, FALSE); }
 void link_log(const char *msg) { DbgPrint("http: %s\n", msg); }
+static void log_line(const char *text, uint32_t number, const char *tail);
+void link_log_number(const char *text, uint32_t number, const char *tail) { log_line(text, number, tail); }
 
 void link_sleep_ms(unsigned ms)
 {
@@ -293,7 +295,6 @@ static void start_chain_job(uint64_t op, const uint8_t *body, uint32_t len)
 }
 
 static NTSTATUS start_engine(UNICODE_STRING *registry_path, uint32_t previous_pid);
-static void log_line(const char *text, uint32_t number, const char *tail);
 
 /* Once only: a stop and a restart that race may both try. */
 static void send_shutdown(void)
@@ -674,7 +675,10 @@ static NTSTATUS start_engine(UNICODE_STRING *registry_path, uint32_t previous_pi
         log_line("http.sys: the engine wrote no ready file within ", READY_WAIT_MS / 1000, " s");
         goto done;
     }
-    if (link_connect(port, secret))
+    /* a refused connection is tried again: the engine is up, and an
+     * engine given up on waits 30 s for a driver that never comes */
+    for (i = 0; i < 5 && link_connect(port, secret); i++) link_sleep_ms(100);
+    if (i == 5)
     {
         log_line("http.sys: the engine (pid ", pid, ") cannot be reached on its control port");
         goto done;
