@@ -189,11 +189,25 @@ def raw_get(port, path, timeout=10):
     return int(head.split()[1]), body
 
 
+def driver_connected(pfx):
+    """True once the driver holds the control connection of the engine of
+    the ready file (an accepted connection on the engine's control port)."""
+    try:
+        port = int(open(os.path.join(pfx.rundir, "ready")).read().split()[0])
+        lines = open("/proc/net/tcp").read().splitlines()[1:]
+    except (OSError, ValueError, IndexError):
+        return False
+    return any(l.split()[1].endswith(":%04X" % port) and l.split()[3] == "01" for l in lines)
+
+
 def wait_engine(pfx, not_pid=None, timeout=20):
+    """The pid of a running engine (not not_pid) that the driver has
+    connected to: killing one before that is a different fault (the driver
+    takes it for an engine that never came up)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         pid = pfx.engine_pid()
-        if pid and pid != not_pid and alive(pid):
+        if pid and pid != not_pid and alive(pid) and driver_connected(pfx):
             return pid
         time.sleep(0.05)
     return None
