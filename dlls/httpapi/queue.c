@@ -20,6 +20,7 @@ typedef struct { ULONG Flags; } io_completion_notification_info;
 static CRITICAL_SECTION queues_cs;
 static struct queue *queues[MAX_QUEUES];
 static HANDLE doorbell = INVALID_HANDLE_VALUE;
+static SRWLOCK doorbell_lock = SRWLOCK_INIT;   /* exclusive: replacing it */
 static DWORD sync_event_tls = TLS_OUT_OF_INDEXES;
 
 /* A per-thread event for synchronous calls; its low bit set keeps the
@@ -71,20 +72,38 @@ ULONG queue_ioctl(HANDLE handle, DWORD code, const void *in, DWORD in_len, void 
     return err;
 }
 
+/* Called with the path the engine has just given: the engine is alive.  A
+ * doorbell opened earlier may be a dead engine's (the driver restarted it;
+ * the new one made a new FIFO at the same path): a byte written to a FIFO
+ * nobody reads fails, and the one that replaced it is opened instead.  (A
+ * dead engine's FIFO is never opened again: opening a FIFO without a
+ * reader for writing blocks.) */
 static void open_doorbell(const char *path)
 {
     WCHAR wpath[300];
     HANDLE h;
+    DWORD written;
     int n;
 
-    if (doorbell != INVALID_HANDLE_VALUE || !path[0]) return;
+    if (!path[0]) return;
+    AcquireSRWLockExclusive(&doorbell_lock);
+    if (doorbell != INVALID_HANDLE_VALUE)
+    {
+        /* one spurious wake of the engine per queue opened */
+        if (WriteFile(doorbell, "", 1, &written, NULL)) goto done;
+        TRACE("the doorbell's engine is gone: %lu\n", GetLastError());
+        CloseHandle(doorbell);
+        doorbell = INVALID_HANDLE_VALUE;
+    }
     lstrcpyW(wpath, L"\\\\?\\unix");
     n = MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath + 8, 290);
-    if (n <= 0) return;
+    if (n <= 0) goto done;
     for (n = 8; wpath[n]; n++) if (wpath[n] == '/') wpath[n] = '\\';
     h = CreateFileW(wpath, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
     if (h == INVALID_HANDLE_VALUE) WARN("no doorbell at %s: %lu\n", path, GetLastError());
-    else if (InterlockedCompareExchangePointer(&doorbell, h, INVALID_HANDLE_VALUE) != INVALID_HANDLE_VALUE) CloseHandle(h);
+    else doorbell = h;
+done:
+    ReleaseSRWLockExclusive(&doorbell_lock);
 }
 
 static struct hs_shm_header *map_shm(const char *path, SIZE_T size)
@@ -268,5 +287,7 @@ void queue_ring_doorbell(struct queue *q)
 
     /* only the first writer after the engine went idle rings */
     if (!__atomic_exchange_n(&q->shm->engine_idle, 0, __ATOMIC_SEQ_CST)) return;
+    AcquireSRWLockShared(&doorbell_lock);
     if (doorbell != INVALID_HANDLE_VALUE) WriteFile(doorbell, "", 1, &n, NULL);
+    ReleaseSRWLockShared(&doorbell_lock);
 }

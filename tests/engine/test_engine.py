@@ -1522,6 +1522,38 @@ def test_httperr(binary, workdir):
     check(log.count("cannot open HTTPERR/httperr1.log") == 1, "it is warned about once (%d)" % log.count("cannot open HTTPERR"))
 
 
+def test_restarted(binary, workdir):
+    """--restarted PID (the driver restarting a dead engine): the restart is
+    logged, and the dead engine's queue memory is marked closed and removed,
+    so servers that still map it let go; another engine's is left alone."""
+    import mmap
+    rundir = os.path.join(workdir, "restarted")
+    old = Engine(binary, rundir)
+    other = Engine(binary, os.path.join(workdir, "restarted-other"))
+    paths = []
+    for eng in (old, other):
+        eng.open(1)
+        eng.set_queue(1)
+        st, info, data = eng.call(1, IOCTL_QUEUE_INFO, b"", 528)
+        paths.append(data[16:16 + 256].split(b"\0")[0].decode())
+    check(all(os.path.exists(p) for p in paths), "both queues have shared memory")
+    with open(paths[0], "r+b") as f:
+        view = mmap.mmap(f.fileno(), 4096)
+    closed = lambda: struct.unpack_from("<I", view, 56)[0]   # hs_shm_header.closed
+    old.kill()
+    check(closed() == 0 and os.path.exists(paths[0]), "a killed engine leaves its queue memory as it was")
+    new = Engine(binary, rundir, extra=("--restarted", str(old.pid)))
+    check(closed() == 1, "the new engine marks the dead engine's queue closed")
+    check(not os.path.exists(paths[0]), "and removes its memory")
+    check(os.path.exists(paths[1]), "another engine's queue memory is left alone")
+    log = open(os.path.join(rundir, "engine.log")).read()
+    check(("restarted after the previous engine (pid %d) exited; 1 of its queues swept" % old.pid) in log,
+          "the restart is logged")
+    view.close()
+    for eng in (new, other):
+        check(eng.shutdown() == 0, "the engines stop")
+
+
 def main():
     binary, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
@@ -1529,7 +1561,7 @@ def main():
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
                  test_opaque, test_named_queues, test_ranges, test_cache, test_url_groups, test_w3c_log,
-                 test_delegate_input, test_httperr):
+                 test_delegate_input, test_httperr, test_restarted):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -85,7 +85,7 @@ class Engine:
     where material is (cert_der, [chain_der...], pkcs8_der), ("pkcs12", pfx,
     password) or a Win32 error number."""
 
-    def __init__(self, binary, rundir, params=(), env=None, config=None, certs=None):
+    def __init__(self, binary, rundir, params=(), env=None, config=None, certs=None, extra=()):
         os.makedirs(rundir, mode=0o700, exist_ok=True)
         ready = os.path.join(rundir, "ready")
         if os.path.exists(ready):
@@ -93,6 +93,7 @@ class Engine:
         args = [binary, "--rundir", rundir]
         for p in params:
             args += ["--param", p]
+        args += list(extra)
         self.rundir = rundir
         self.proc = subprocess.Popen(args, env=env)
         deadline = time.time() + 10

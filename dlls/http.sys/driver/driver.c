@@ -8,6 +8,12 @@
  * CancelIoEx and CloseHandle behave as Windows programs expect: Wine's I/O
  * manager does that part.  DriverUnload (net stop http) stops the engine and
  * fails whatever is still pending.
+ *
+ * The receive thread supervises the engine: when it dies outside a stop,
+ * pending IRPs fail with STATUS_CANCELLED, file objects opened on it go
+ * stale (STATUS_INVALID_HANDLE from then on: its queues, URLs and requests
+ * died with it), and a new engine is started, with a back-off that gives
+ * up after MAX_QUICK_FAILURES engines in a row that did not last.
  */
 #include <ntifs.h>
 
@@ -18,10 +24,15 @@
 
 #define MAX_PARAMS   64
 #define READY_WAIT_MS 15000
+#define QUICK_EXIT_MS 10000        /* an engine that dies sooner than this did not last */
+#define MAX_QUICK_FAILURES 5       /* then the driver stops restarting it */
+#define FIRST_BACKOFF_MS 250       /* doubled for each failure in a row */
+#define CREATE_WAIT_MS 5000        /* how long opening a handle waits for a restart */
 
 struct file_ctx
 {
     uint64_t id;
+    LONG generation;                 /* the engine this file object was opened on */
     int closed;
 };
 
@@ -45,6 +56,11 @@ static KEVENT send_lock;
 static LONG64 next_op, next_file;
 static volatile LONG engine_up;      /* the control channel works */
 static volatile LONG bye_received;
+static volatile LONG stopping;       /* DriverUnload: the engine must not come back */
+static volatile LONG shutdown_sent;
+static volatile LONG generation;     /* bumped each time an engine dies */
+static volatile LONG restarting;     /* an engine died; the next is on its way */
+static uint32_t engine_pid;          /* of the current engine, from its ready file */
 static PKTHREAD receive_thread;
 static UNICODE_STRING service_key;   /* our registry path, for reading the store again */
 static volatile LONG cert_workers;   /* certificate reads and chain checks in progress */
@@ -79,6 +95,8 @@ void link_free(void *p) { if (p) ExFreePool(p); }
 void link_lock(void) { KeWaitForSingleObject(&send_lock, Executive, KernelMode, FALSE, NULL); }
 void link_unlock(void) { KeSetEvent(&send_lock, IO_NO_INCREMENT, FALSE); }
 void link_log(const char *msg) { DbgPrint("http: %s\n", msg); }
+static void log_line(const char *text, uint32_t number, const char *tail);
+void link_log_number(const char *text, uint32_t number, const char *tail) { log_line(text, number, tail); }
 
 void link_sleep_ms(unsigned ms)
 {
@@ -276,11 +294,72 @@ static void start_chain_job(uint64_t op, const uint8_t *body, uint32_t len)
     ZwClose(thread);
 }
 
+static NTSTATUS start_engine(UNICODE_STRING *registry_path, uint32_t previous_pid);
+
+/* Once only: a stop and a restart that race may both try. */
+static void send_shutdown(void)
+{
+    if (!InterlockedCompareExchange(&shutdown_sent, 1, 0)) link_send(HS_MSG_SHUTDOWN, 0, 0, NULL, 0, NULL, 0);
+}
+
+static ULONGLONG now_ms(void)
+{
+    LARGE_INTEGER t;
+    KeQuerySystemTime(&t);
+    return (ULONGLONG)t.QuadPart / 10000;
+}
+
+/* Sleeps in slices, so that a stop is not kept waiting. */
+static void backoff_sleep(unsigned ms)
+{
+    unsigned slept;
+    for (slept = 0; slept < ms && !stopping; slept += 50) link_sleep_ms(50);
+}
+
+/* Runs an engine's control channel until it closes; then, unless the
+ * driver is being stopped, starts a new engine and goes on with it. */
 static void WINAPI receive_main(void *arg)
 {
-    link_receive_loop();
-    engine_up = 0;
-    fail_all_pending(STATUS_CANCELLED);
+    ULONGLONG started = now_ms();
+    unsigned failures = 0;
+
+    for (;;)
+    {
+        uint32_t dead_pid;
+
+        link_receive_loop();
+        InterlockedExchange(&engine_up, 0);
+        /* before anything can see engine_up again: every file object of
+         * this engine is stale from here on */
+        InterlockedIncrement(&generation);
+        InterlockedExchange(&restarting, 1);
+        link_close();
+        fail_all_pending(STATUS_CANCELLED);
+        if (stopping) break;
+
+        dead_pid = engine_pid;
+        log_line("http.sys: the engine (pid ", dead_pid, ") exited; starting a new one");
+        if (now_ms() - started >= QUICK_EXIT_MS) failures = 0;
+        for (;;)
+        {
+            if (failures >= MAX_QUICK_FAILURES)
+            {
+                log_line("http.sys: ", failures, " engines in a row exited quickly; not restarting "
+                         "(net stop http and net start http try again)");
+                goto done;
+            }
+            if (failures) backoff_sleep(FIRST_BACKOFF_MS << (failures - 1));
+            failures++;
+            if (stopping) goto done;
+            started = now_ms();
+            if (!start_engine(&service_key, dead_pid)) break;
+        }
+        InterlockedExchange(&restarting, 0);
+        /* a stop that came during the start found no engine to shut down */
+        if (stopping) send_shutdown();
+    }
+done:
+    InterlockedExchange(&restarting, 0);
     PsTerminateSystemThread(STATUS_SUCCESS);
 }
 
@@ -301,10 +380,20 @@ static NTSTATUS WINAPI dispatch_create(DEVICE_OBJECT *device, IRP *irp)
     IO_STACK_LOCATION *stack = IoGetCurrentIrpStackLocation(irp);
     struct file_ctx *ctx;
     struct hs_msg_open msg;
+    unsigned waited;
+    LONG gen;
+
+    /* A server that lost its queue to a dead engine makes a new one at
+     * once: it waits here for the new engine rather than fail (Wine turns
+     * a failed create into ERROR_INVALID_HANDLE, which says nothing). */
+    for (waited = 0; !engine_up && restarting && waited < CREATE_WAIT_MS; waited += 20) link_sleep_ms(20);
+    /* read before engine_up: an engine that dies after the check leaves this file stale */
+    gen = InterlockedCompareExchange(&generation, 0, 0);
 
     if (!engine_up) return complete_now(irp, STATUS_DEVICE_NOT_READY);
     if (!(ctx = link_alloc(sizeof(*ctx)))) return complete_now(irp, STATUS_NO_MEMORY);
     ctx->id = (uint64_t)InterlockedIncrement64(&next_file);
+    ctx->generation = gen;
     ctx->closed = 0;
     stack->FileObject->FsContext = ctx;
     msg.client_pid = (uint32_t)(ULONG_PTR)PsGetCurrentProcessId();
@@ -319,8 +408,9 @@ static void close_file(FILE_OBJECT *file)
 
     if (!ctx || ctx->closed) return;
     ctx->closed = 1;
-    /* the engine completes every operation of this file as aborted */
-    if (engine_up) link_send(HS_MSG_CLOSE, 0, ctx->id, NULL, 0, NULL, 0);
+    /* the engine completes every operation of this file as aborted; a
+     * stale file's engine is gone, and the new one never knew it */
+    if (engine_up && ctx->generation == generation) link_send(HS_MSG_CLOSE, 0, ctx->id, NULL, 0, NULL, 0);
 }
 
 static NTSTATUS WINAPI dispatch_cleanup(DEVICE_OBJECT *device, IRP *irp)
@@ -354,6 +444,8 @@ static NTSTATUS WINAPI dispatch_ioctl(DEVICE_OBJECT *device, IRP *irp)
 
     if ((code & 0xffff0003) != HS_CTL_CODE(0)) return complete_now(irp, STATUS_INVALID_DEVICE_REQUEST);
     if (!ctx || ctx->closed) return complete_now(irp, STATUS_INVALID_HANDLE);
+    /* opened on an engine that has died: its queue is gone for good */
+    if (ctx->generation != generation) return complete_now(irp, STATUS_INVALID_HANDLE);
     if (!engine_up) return complete_now(irp, STATUS_CANCELLED);
     if (code == HS_IOCTL_APPLY_CONFIG) return complete_now(irp, STATUS_ACCESS_DENIED);   /* ours only */
     if (!(p = link_alloc(sizeof(*p)))) return complete_now(irp, STATUS_NO_MEMORY);
@@ -413,7 +505,7 @@ static int hex_digit(char c)
 
 /* The ready file is "<port> <secret-hex> <pid>\n", written by the engine
  * with mode 0600 in a 0700 directory. */
-static NTSTATUS read_ready_file(uint16_t *port, uint8_t *secret)
+static NTSTATUS read_ready_file(uint16_t *port, uint8_t *secret, uint32_t *pid)
 {
     static const WCHAR path[] = HS_RUNDIR_NT_PATH L"\\" L"ready";
     UNICODE_STRING name;
@@ -422,7 +514,7 @@ static NTSTATUS read_ready_file(uint16_t *port, uint8_t *secret)
     HANDLE file;
     char buf[200];
     NTSTATUS status;
-    ULONG i, p = 0, n;
+    ULONG i, p = 0, n, n_read;
 
     RtlInitUnicodeString(&name, path);
     InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
@@ -432,7 +524,7 @@ static NTSTATUS read_ready_file(uint16_t *port, uint8_t *secret)
     status = ZwReadFile(file, NULL, NULL, NULL, &io, buf, sizeof(buf) - 1, NULL, NULL);
     ZwClose(file);
     if (status) return status;
-    n = (ULONG)io.Information;
+    n_read = n = (ULONG)io.Information;
     buf[n] = 0;
     for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++) p = p * 10 + (ULONG)(buf[i] - '0');
     if (i >= n || buf[i] != ' ' || !p || p > 65535 || n < i + 1 + 2 * HS_SECRET_BYTES) return STATUS_UNSUCCESSFUL;
@@ -443,6 +535,9 @@ static NTSTATUS read_ready_file(uint16_t *port, uint8_t *secret)
         if (hi < 0 || lo < 0) return STATUS_UNSUCCESSFUL;
         secret[n] = (uint8_t)(hi << 4 | lo);
     }
+    /* the pid, for the log and for the next engine's cleanup */
+    *pid = 0;
+    for (i += 2 * HS_SECRET_BYTES + 1; i < n_read && buf[i] >= '0' && buf[i] <= '9'; i++) *pid = *pid * 10 + (uint32_t)(buf[i] - '0');
     RtlSecureZeroMemory(buf, sizeof(buf));
     *port = (uint16_t)p;
     return STATUS_SUCCESS;
@@ -459,12 +554,77 @@ static void delete_ready_file(void)
     ZwDeleteFile(&attr);
 }
 
-static NTSTATUS start_engine(UNICODE_STRING *registry_path)
+/* Writes value in decimal, at least width digits; returns the length. */
+static ULONG put_number(char *out, ULONG value, ULONG width)
 {
-    char *argv[4 + 2 * MAX_PARAMS + 1], *params[MAX_PARAMS];
+    char rev[12];
+    ULONG n = 0, i;
+
+    do rev[n++] = (char)('0' + value % 10); while (value /= 10);
+    while (n < width) rev[n++] = '0';
+    for (i = 0; i < n; i++) out[i] = rev[n - 1 - i];
+    return n;
+}
+
+static ULONG put_text(char *out, const char *text, ULONG room)
+{
+    ULONG n = 0;
+    while (text[n] && n < room) { out[n] = text[n]; n++; }
+    return n;
+}
+
+/* Appends "<text><number><tail>" to the engine's log, the service's event
+ * log, where administrators and the tests look: DbgPrint is seen by nobody.
+ * The line has the engine's own form, "YYYY-MM-DD hh:mm:ss level:where ...". */
+static void log_line(const char *text, uint32_t number, const char *tail)
+{
+    static const WCHAR path[] = HS_RUNDIR_NT_PATH L"\\" L"engine.log";
+    char line[400];
+    UNICODE_STRING name;
+    OBJECT_ATTRIBUTES attr;
+    IO_STATUS_BLOCK io;
+    TIME_FIELDS tf;
+    LARGE_INTEGER t;
+    HANDLE file;
+    ULONG len = 0;
+
+    DbgPrint("%s%u%s\n", text, number, tail);
+    KeQuerySystemTime(&t);
+    RtlTimeToTimeFields(&t, &tf);
+    len += put_number(line + len, tf.Year, 4);
+    line[len++] = '-';
+    len += put_number(line + len, tf.Month, 2);
+    line[len++] = '-';
+    len += put_number(line + len, tf.Day, 2);
+    line[len++] = ' ';
+    len += put_number(line + len, tf.Hour, 2);
+    line[len++] = ':';
+    len += put_number(line + len, tf.Minute, 2);
+    line[len++] = ':';
+    len += put_number(line + len, tf.Second, 2);
+    len += put_text(line + len, " warn:driver ", 20);
+    len += put_text(line + len, text, 150);
+    len += put_number(line + len, number, 1);
+    len += put_text(line + len, tail, 150);
+    line[len++] = '\n';
+
+    RtlInitUnicodeString(&name, path);
+    InitializeObjectAttributes(&attr, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    if (ZwCreateFile(&file, FILE_APPEND_DATA | SYNCHRONIZE, &attr, &io, NULL, 0, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                     FILE_OPEN_IF, FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE, NULL, 0))
+        return;
+    ZwWriteFile(file, NULL, NULL, NULL, &io, line, len, NULL, NULL);
+    ZwClose(file);
+}
+
+/* previous_pid: the engine that died, when this is a restart (0 at driver start) */
+static NTSTATUS start_engine(UNICODE_STRING *registry_path, uint32_t previous_pid)
+{
+    char *argv[6 + 2 * MAX_PARAMS + 1], *params[MAX_PARAMS], pid_text[12];
     char *engine_path = link_alloc(1024), *rundir = link_alloc(1024);
     uint8_t secret[HS_SECRET_BYTES];
     uint16_t port = 0;
+    uint32_t pid = 0;
     NTSTATUS status = STATUS_UNSUCCESSFUL;
     int count, i, argc = 0, spawned;
     unsigned waited;
@@ -482,6 +642,13 @@ static NTSTATUS start_engine(UNICODE_STRING *registry_path)
     argv[argc++] = engine_path;
     argv[argc++] = "--rundir";
     argv[argc++] = rundir;
+    if (previous_pid)
+    {
+        /* the new engine logs the restart and sweeps up what the dead one left */
+        pid_text[put_number(pid_text, previous_pid, 1)] = 0;
+        argv[argc++] = "--restarted";
+        argv[argc++] = pid_text;
+    }
     for (i = 0; i < count; i++)
     {
         argv[argc++] = "--param";
@@ -490,19 +657,32 @@ static NTSTATUS start_engine(UNICODE_STRING *registry_path)
     argv[argc] = NULL;
     spawned = link_spawn(argv);
     for (i = 0; i < count; i++) link_free(params[i]);
-    if (spawned < 0) goto done;
+    if (spawned < 0)
+    {
+        log_line("http.sys: the engine cannot be started (", 0, ")");
+        goto done;
+    }
 
     for (waited = 0; waited < READY_WAIT_MS; waited += 20)
     {
-        if (!read_ready_file(&port, secret)) break;
+        if (!read_ready_file(&port, secret, &pid)) break;
+        port = 0;
+        if (stopping && waited >= 1000) break;   /* a stop is waiting for us */
         link_sleep_ms(20);
     }
     if (!port)
     {
-        DbgPrint("http: the engine did not start\n");
+        log_line("http.sys: the engine wrote no ready file within ", READY_WAIT_MS / 1000, " s");
         goto done;
     }
-    if (link_connect(port, secret)) goto done;
+    /* a refused connection is tried again: the engine is up, and an
+     * engine given up on waits 30 s for a driver that never comes */
+    for (i = 0; i < 5 && link_connect(port, secret); i++) link_sleep_ms(100);
+    if (i == 5)
+    {
+        log_line("http.sys: the engine (pid ", pid, ") cannot be reached on its control port");
+        goto done;
+    }
     RtlSecureZeroMemory(secret, sizeof(secret));
     {
         /* before anything else: the records of the configuration store */
@@ -511,7 +691,10 @@ static NTSTATUS start_engine(UNICODE_STRING *registry_path)
         link_send(HS_MSG_CONFIG, 0, 0, records, len, NULL, 0);
         link_free(records);
     }
-    engine_up = 1;
+    engine_pid = pid;
+    bye_received = 0;
+    shutdown_sent = 0;
+    InterlockedExchange(&engine_up, 1);
     status = STATUS_SUCCESS;
 done:
     link_free(engine_path);
@@ -523,22 +706,31 @@ static void stop_engine(void)
 {
     unsigned waited;
 
+    /* from here the receive thread restarts nothing, and shuts down an
+     * engine it is starting */
+    InterlockedExchange(&stopping, 1);
     if (engine_up)
     {
-        link_send(HS_MSG_SHUTDOWN, 0, 0, NULL, 0, NULL, 0);
+        send_shutdown();
         /* the engine completes everything, says BYE, and closes */
         for (waited = 0; waited < 10000 && engine_up && !bye_received; waited += 10) link_sleep_ms(10);
     }
-    engine_up = 0;
-    link_close();
     if (receive_thread)
     {
         LARGE_INTEGER timeout;
-        timeout.QuadPart = -50000000;   /* 5 s */
-        KeWaitForSingleObject(receive_thread, Executive, KernelMode, FALSE, &timeout);
+        /* a restart in progress gives up within a second of seeing the stop */
+        timeout.QuadPart = -20000000;   /* 2 s */
+        if (KeWaitForSingleObject(receive_thread, Executive, KernelMode, FALSE, &timeout) == STATUS_TIMEOUT)
+        {
+            link_close();
+            timeout.QuadPart = -50000000;   /* 5 s */
+            KeWaitForSingleObject(receive_thread, Executive, KernelMode, FALSE, &timeout);
+        }
         ObDereferenceObject(receive_thread);
         receive_thread = NULL;
     }
+    engine_up = 0;
+    link_close();
     fail_all_pending(STATUS_CANCELLED);
     /* certificate readers and chain verifiers run our code: wait for them before unloading */
     for (waited = 0; waited < 10000 && cert_workers; waited += 10) link_sleep_ms(10);
@@ -564,6 +756,8 @@ NTSTATUS WINAPI DriverEntry(DRIVER_OBJECT *driver, UNICODE_STRING *registry_path
     HANDLE thread;
     NTSTATUS status;
 
+    /* a driver loaded again after net stop may find its old values */
+    stopping = restarting = shutdown_sent = bye_received = engine_up = 0;
     KeInitializeSpinLock(&irp_lock);
     InitializeListHead(&pending_irps);
     KeInitializeEvent(&send_lock, SynchronizationEvent, TRUE);
@@ -572,7 +766,7 @@ NTSTATUS WINAPI DriverEntry(DRIVER_OBJECT *driver, UNICODE_STRING *registry_path
     service_key.Length = registry_path->Length;
     service_key.MaximumLength = registry_path->Length + sizeof(WCHAR);
 
-    if ((status = start_engine(registry_path))) return status;
+    if ((status = start_engine(registry_path, 0))) return status;
 
     RtlInitUnicodeString(&name, HS_DEVICE_DIR);
     InitializeObjectAttributes(&attr, &name, OBJ_PERMANENT | OBJ_OPENIF, NULL, NULL);

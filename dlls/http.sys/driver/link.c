@@ -201,13 +201,18 @@ int link_connect(uint16_t port, const uint8_t secret[HS_SECRET_BYTES])
 
     if (!wsa_started && WSAStartup(MAKEWORD(2, 2), &wsa)) return -1;
     wsa_started = 1;
-    if ((sock = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET) return -1;
+    if ((sock = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)) == INVALID_SOCKET)
+    {
+        link_log_number("http.sys: no socket for the engine: Winsock error ", WSAGetLastError(), "");
+        return -1;
+    }
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
     sin.sin_port = htons(port);
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(sock, (struct sockaddr *)&sin, sizeof(sin)))
     {
+        link_log_number("http.sys: connecting to the engine failed with Winsock error ", WSAGetLastError(), "");
         link_close();
         return -1;
     }
@@ -222,6 +227,7 @@ int link_connect(uint16_t port, const uint8_t secret[HS_SECRET_BYTES])
     SecureZeroMemory(&msg, sizeof(msg));
     if (i != sizeof(msg))
     {
+        link_log_number("http.sys: authenticating to the engine failed with Winsock error ", WSAGetLastError(), "");
         link_close();
         return -1;
     }
@@ -301,9 +307,9 @@ void link_receive_loop(void)
 
 void link_close(void)
 {
-    SOCKET s = sock;
+    /* the receive thread (an engine died) and DriverUnload may both close */
+    SOCKET s = (SOCKET)InterlockedExchangePointer((void **)&sock, (void *)INVALID_SOCKET);
 
-    sock = INVALID_SOCKET;
     if (s != INVALID_SOCKET)
     {
         shutdown(s, SD_BOTH);

@@ -45,5 +45,7 @@ void  link_lock(void);
 void  link_unlock(void);
 void  link_sleep_ms(unsigned ms);
 void  link_log(const char *msg);
+/* Writes "<text><number><tail>" to the service log (engine.log). */
+void  link_log_number(const char *text, uint32_t number, const char *tail);
 
 #endif

@@ -27,6 +27,7 @@
 #include "cachectl.h"
 #include "httperr.h"
 #include "log.h"
+#include "shmq.h"
 
 #define DRIVER_WAIT_MS 30000   /* the driver must connect this soon after spawning us */
 
@@ -128,7 +129,7 @@ static void open_error_log(struct hs_engine *eng)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: httpsys-engine --rundir DIR [--param Name:type=value]...\n");
+    fprintf(stderr, "usage: httpsys-engine --rundir DIR [--restarted PID] [--param Name:type=value]...\n");
 }
 
 static int poll_queues(struct hs_engine *eng)
@@ -187,11 +188,24 @@ static void run(struct hs_engine *eng)
     hs_conn_reap_graveyard(eng);
 }
 
+/* The driver started us because the engine before us (pid) died: say so
+ * in the log, and tell the servers that still map its queues' memory that
+ * those queues are gone (a dead engine marks nothing closed itself). */
+static void after_restart(int pid)
+{
+    char prefix[64];
+    int swept;
+
+    snprintf(prefix, sizeof(prefix), "httpsys-%d-", pid);
+    swept = hs_shmq_sweep("/dev/shm", prefix);
+    WARN("restarted after the previous engine (pid %d) exited; %d of its queues swept", pid, swept);
+}
+
 int main(int argc, char **argv)
 {
     struct hs_engine eng;
     char path[600];
-    int i;
+    int i, restarted = 0;
 
     close_inherited_fds();
     raise_fd_limit();
@@ -209,6 +223,8 @@ int main(int argc, char **argv)
             snprintf(eng.rundir, sizeof(eng.rundir), "%s", argv[++i]);
         else if (!strcmp(argv[i], "--param") && i + 1 < argc)
             i++;   /* applied below, once logging is up */
+        else if (!strcmp(argv[i], "--restarted") && i + 1 < argc)
+            restarted = atoi(argv[++i]);
         else { usage(); return 2; }
     }
     if (!eng.rundir[0]) { usage(); return 2; }
@@ -221,8 +237,9 @@ int main(int argc, char **argv)
     hs_log_init(getenv("WINEDEBUG"), path);
     for (i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--param") && i + 1 < argc) hs_config_apply(&eng.cfg, argv[++i]);
-        else if (!strcmp(argv[i], "--rundir")) i++;
+        else if (!strcmp(argv[i], "--rundir") || !strcmp(argv[i], "--restarted")) i++;
     hs_config_finish(&eng.cfg);
+    if (restarted > 0) after_restart(restarted);
     open_error_log(&eng);
     TRACE("engine %d starting with %s", (int)getpid(), OpenSSL_version(OPENSSL_VERSION));
     TRACE("MaxFieldLength %u MaxRequestBytes %u MaxConnections %u EnableKernelSSL %u",

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -86,6 +87,42 @@ void hs_shmq_destroy(struct hs_shmq *q)
     munmap(q->base, q->size);
     unlink(q->path);
     free(q);
+}
+
+int hs_shmq_sweep(const char *dir, const char *name_prefix)
+{
+    size_t plen = strlen(name_prefix);
+    struct dirent *de;
+    DIR *d = opendir(dir);
+    int count = 0;
+
+    if (!d) return 0;
+    while ((de = readdir(d)))
+    {
+        char path[512];
+        struct stat st;
+        struct hs_shm_header *hdr;
+        int fd;
+
+        if (strncmp(de->d_name, name_prefix, plen)) continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        if ((fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0) continue;
+        if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_uid == getuid() &&
+            st.st_size >= (off_t)sizeof(*hdr) &&
+            (hdr = mmap(NULL, sizeof(*hdr), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) != MAP_FAILED)
+        {
+            if (load32(&hdr->magic) == HS_SHM_MAGIC)
+            {
+                store32(&hdr->closed, 1);
+                unlink(path);
+                count++;
+            }
+            munmap(hdr, sizeof(*hdr));
+        }
+        close(fd);
+    }
+    closedir(d);
+    return count;
 }
 
 const char *hs_shmq_path(const struct hs_shmq *q) { return q->path; }

@@ -21,6 +21,10 @@ void hs_shmq_destroy(struct hs_shmq *q);
 const char *hs_shmq_path(const struct hs_shmq *q);
 uint32_t hs_shmq_size(const struct hs_shmq *q);
 void hs_shmq_set_image(struct hs_shmq *q, uint32_t image);
+/* Marks closed and removes the segments of a dead engine (the files in dir
+ * whose names start with name_prefix and are ours): servers still mapping
+ * them learn that their queues are gone.  Returns how many. */
+int  hs_shmq_sweep(const char *dir, const char *name_prefix);
 
 /* Request ring.  publish copies wire (its size field patched) followed by
  * body into a new record; returns 0, or -1 when there is no room. */
