@@ -95,7 +95,7 @@ $(BUILD)/unit-tools/%: tests/engine/%.c $(BUILD)/libengine-san.a
 	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
 
 # libFuzzer targets: make test replays their corpora, make fuzz runs them
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) | $(BUILD)/fuzz
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(ENGINE_LIB_SRC) $(ENGINE_HDR) | $(BUILD)/fuzz
 	clang -std=gnu11 -O1 -g -Iinclude -I$(ENGINE_DIR) -I$(COMMON_DIR) \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto
 
