@@ -9,7 +9,8 @@
  * open and close handles, any IOCTL with any bytes on its handles, cancel
  * its operations; and what the driver and the network bring: configuration
  * records, certificate and chain replies, HTTP bytes on new connections,
- * raw bytes on the control channel.  In IOCTL input the 8-byte tokens
+ * raw bytes on the control channel; and what B's server threads write into
+ * the shared memory of its queues.  In IOCTL input the 8-byte tokens
  * "@REQ_A@@", "@CONN_A@", "@QUEUEA@" and "@REQ_B@@" become A's request id,
  * A's connection id, A's queue id and the last request id seen in one of
  * B's queues, so that the fuzzer can aim at them.
@@ -25,6 +26,8 @@
  */
 #include "harness.h"
 #include "request.h"
+#include "shmq.h"
+#include <sys/mman.h>
 #include <sys/random.h>
 
 #define PID_A 1111
@@ -211,6 +214,67 @@ static const uint8_t *take_blob(struct reader *r, uint32_t *len)
     return p;
 }
 
+/* B writes into the shared memory of one of its queues, as its server
+ * threads may: a response record in the response ring the way httpapi.dll
+ * writes one (region 0), or any bytes anywhere (region 1: the header,
+ * 2: anywhere in the segment). */
+static void scribble(struct state *s, struct reader *r)
+{
+    struct hs_list *cur;
+    struct hs_queue *q = NULL;
+    uint8_t sel = (uint8_t)take(r, 1), *copy, *base;
+    uint32_t off = take(r, 4), len, size, n = 0;
+    const uint8_t *data = take_blob(r, &len);
+    int fd;
+
+    HS_LIST_FOR_EACH(cur, &s->h.eng.queues)
+    {
+        struct hs_queue *c = HS_CONTAINER(cur, struct hs_queue, link);
+        if (c != s->qa && c->shm && n++ == (sel >> 2) % 4) q = c;
+    }
+    if (!q || !(copy = malloc(len + 1))) return;
+    memcpy(copy, data, len);
+    substitute(s, copy, len);
+    size = hs_shmq_size(q->shm);
+    if ((fd = open(hs_shmq_path(q->shm), O_RDWR | O_CLOEXEC)) >= 0)
+    {
+        if ((base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) != MAP_FAILED)
+        {
+            struct hs_shm_header *h = (struct hs_shm_header *)base;
+            switch (sel & 3)
+            {
+            case 0:
+            {
+                struct hs_ring_record rec = { HS_REC_COMMITTED, (uint32_t)hs_align8(sizeof(rec) + len), HS_KIND_RESPONSE };
+                uint64_t pos = h->resp_reserve;
+                if (len >= 8) memcpy(&rec.request_id, copy, 8);
+                if (h->resp_ring_off < size && h->resp_ring_size <= size - h->resp_ring_off &&
+                    pos % h->resp_ring_size + rec.size <= h->resp_ring_size)
+                {
+                    uint8_t *at = base + h->resp_ring_off + pos % h->resp_ring_size;
+                    memcpy(at + sizeof(rec), copy, len);
+                    __atomic_store_n(&((struct hs_ring_record *)at)->size, rec.size, __ATOMIC_RELAXED);
+                    memcpy(at, &rec, sizeof(rec));
+                    __atomic_store_n(&h->resp_reserve, pos + rec.size, __ATOMIC_RELEASE);
+                }
+                break;
+            }
+            case 1:
+                off %= sizeof(*h);
+                memcpy(base + off, copy, len < sizeof(*h) - off ? len : sizeof(*h) - off);
+                break;
+            default:
+                off %= size;
+                memcpy(base + off, copy, len < size - off ? len : size - off);
+                break;
+            }
+            munmap(base, size);
+        }
+        close(fd);
+    }
+    free(copy);
+}
+
 static const uint32_t codes[] =
 {
     HS_IOCTL_QUEUE_INFO, HS_IOCTL_ADD_URL, HS_IOCTL_REMOVE_URL, HS_IOCTL_RECEIVE_REQUEST, HS_IOCTL_RECEIVE_BODY,
@@ -301,6 +365,7 @@ static void run_step(struct state *s, struct reader *r)
         hs_harness_pump(&s->h, 1 + (int)take(r, 1) % 16);
         break;
     case 10:  /* raw bytes on the channel (rare: it usually ends the session) */
+        if ((kind & 0xf0) == 0xe0) { scribble(s, r); break; }
         if ((kind & 0xf0) != 0xf0) break;
         data = take_blob(r, &len);
         hs_harness_send_raw(&s->h, data, len);

@@ -5,6 +5,9 @@ import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from enginectl import wire_response  # noqa: E402
+
 CODES = [0x900, 0x901, 0x902, 0x903, 0x904, 0x905, 0x906, 0x907, 0x908, 0x909, 0x90a, 0x90b, 0x90c, 0x90d,
          0x90e, 0x90f, 0x920, 0x921, 0x922, 0x910, 0x911, 0x912, 0x913, 0x940, 0x941, 0x942, 0x943, 0x944,
          0x945, 0x946]
@@ -49,7 +52,13 @@ def reply(sel, data):
     return b"\x07" + bytes([sel]) + blob(data)
 
 
+def scribble(region, data, off=0, queue=0):
+    return b"\xe6" + bytes([queue << 2 | region]) + struct.pack("<I", off) + blob(data)
+
+
 QUEUE_V2 = struct.pack("<HHI", 2, 0, 0)
+REQ_B_ID = int.from_bytes(REQ_B, "little")
+REQ_A_ID = int.from_bytes(REQ_A, "little")
 GET = b"GET /b/x HTTP/1.1\r\nHost: localhost:8081\r\n\r\n"
 RECV = struct.pack("<QQII", 0, 0x10000, 0, 2)
 
@@ -59,6 +68,16 @@ seeds = {
                http(1, GET) + pump() + ioctl(0, 0x903, RECV, 65536) + ioctl(0, 0x900) +
                ioctl(0, 0x904, REQ_B + struct.pack("<II", 0, 0), 64) +
                ioctl(0, 0x90b, REQ_B + struct.pack("<II", 1, 0), 256) + close_b(0),
+    # B answers through the control channel and through its response ring
+    "send_b": open_b() + ioctl(0, 0x907, QUEUE_V2) + ioctl(0, 0x901, url("http://+:8081/b/")) +
+              http(1, GET) + pump() + ioctl(0, 0x903, RECV, 65536) +
+              ioctl(0, 0x905, wire_response(REQ_B_ID, body=b"hello", known={12: b"5"}), 0) + pump(),
+    "shm_b": open_b() + ioctl(0, 0x907, QUEUE_V2) + ioctl(0, 0x901, url("http://+:8081/b/")) +
+             http(1, GET) + pump() + ioctl(0, 0x903, RECV, 65536) +
+             scribble(0, wire_response(REQ_B_ID, body=b"hi")) + pump() +
+             scribble(0, wire_response(REQ_A_ID, body=b"stolen")) + pump(),
+    "shm_header": open_b() + ioctl(0, 0x907, QUEUE_V2) + scribble(1, b"\xff" * 16, 96) + scribble(1, b"\x10" * 8, 112) +
+                  scribble(2, b"\x06\0\0\0\x40\0\0\0\x02", 4096) + pump(),
     # B aims at A's request, connection and queue with every call that takes an id
     "aim_at_a": open_b() + ioctl(0, 0x907, QUEUE_V2) +
                 ioctl(0, 0x903, REQ_A + struct.pack("<QII", 0x10000, 0, 2), 65536) +
