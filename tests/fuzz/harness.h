@@ -181,6 +181,17 @@ int mkdirat(int dirfd, const char *path, mode_t mode)
     return (int)syscall(SYS_mkdirat, dirfd, path, mode);
 }
 
+static void hs_sandbox_remove(void)
+{
+    char path[400];
+
+    snprintf(path, sizeof(path), "%s/run/%s", hs_sandbox, HS_READY_FILE);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/run", hs_sandbox);
+    rmdir(path);
+    rmdir(hs_sandbox);
+}
+
 static void hs_sandbox_init(void)
 {
     char tmpl[] = "/dev/shm/hs-fuzz-XXXXXX", run[300];   /* tmpfs: the ready file is written per input */
@@ -190,6 +201,7 @@ static void hs_sandbox_init(void)
     snprintf(hs_sandbox, sizeof(hs_sandbox), "%s", tmpl);
     snprintf(run, sizeof(run), "%s/run", hs_sandbox);
     if (mkdir(run, 0700)) abort();
+    atexit(hs_sandbox_remove);
     hs_log_init(getenv("HS_FUZZ_LOG") ? "+httpsys" : "-all", NULL);
 }
 
