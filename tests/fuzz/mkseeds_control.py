@@ -78,6 +78,12 @@ seeds = {
              scribble(0, wire_response(REQ_A_ID, body=b"stolen")) + pump(),
     "shm_header": open_b() + ioctl(0, 0x907, QUEUE_V2) + scribble(1, b"\xff" * 16, 96) + scribble(1, b"\x10" * 8, 112) +
                   scribble(2, b"\x06\0\0\0\x40\0\0\0\x02", 4096) + pump(),
+    # B overwrites the request ring's positions and a record's size (an
+    # engine that believed them looped for ever in hs_shmq_reap)
+    "shm_req_ring": open_b() + ioctl(0, 0x907, QUEUE_V2) + ioctl(0, 0x901, url("http://+:8081/b/")) +
+                    http(1, GET) + pump() + scribble(1, struct.pack("<Q", 1 << 62), 72) +
+                    scribble(2, struct.pack("<I", 0), 144 + 65536 * 16 + 4) + pump() +
+                    http(1, GET.replace(b"/b/x", b"/b/y")) + pump(),
     # B aims at A's request, connection and queue with every call that takes an id
     "aim_at_a": open_b() + ioctl(0, 0x907, QUEUE_V2) +
                 ioctl(0, 0x903, REQ_A + struct.pack("<QII", 0x10000, 0, 2), 65536) +
