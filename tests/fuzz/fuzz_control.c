@@ -67,6 +67,7 @@ struct state
     unsigned conn_count;
     uint64_t b_requests[MAX_SEEN];
     unsigned b_seen;
+    int raw_sent;                     /* the channel may be out of step since */
     struct hs_queue *qa;
     uint64_t req_a, conn_a;
 };
@@ -369,6 +370,7 @@ static void run_step(struct state *s, struct reader *r)
         if ((kind & 0xf0) != 0xf0) break;
         data = take_blob(r, &len);
         hs_harness_send_raw(&s->h, data, len);
+        s->raw_sent = 1;
         break;
     }
     hs_harness_pump(&s->h, 4);
@@ -418,7 +420,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hs_harness_pump(&s.h, 64);
         if (!s.h.broken && !s.h.eng.done)
         {
-            for (i = 0; i < s.op_count; i++) REQUIRE(s.ops[i].completions == 1);
+            /* after raw bytes the engine may still be waiting for the rest
+             * of a frame they began, and take our frames for its body */
+            for (i = 0; i < s.op_count && !s.raw_sent; i++) REQUIRE(s.ops[i].completions == 1);
             check_isolation(&s);
         }
     }
