@@ -97,9 +97,16 @@ $(BUILD)/unit-tools/%: tests/engine/%.c $(BUILD)/libengine-san.a
 	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
 
 # libFuzzer targets: make test replays their corpora, make fuzz runs them
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_LIB_SRC) $(ENGINE_HDR) | $(BUILD)/fuzz
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(ENGINE_LIB_SRC) $(ENGINE_HDR) | $(BUILD)/fuzz
 	clang -std=gnu11 -O1 -g -Iinclude -I$(ENGINE_DIR) -I$(COMMON_DIR) \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto
+
+# netsh's argument parsing is Windows code: built natively against a few
+# stand-in headers, with UTF-16 wide strings as under MinGW
+$(BUILD)/fuzz/fuzz_netsh_args: tests/fuzz/fuzz_netsh_args.c programs/netsh/args.c programs/netsh/netsh.h \
+                               $(wildcard tests/fuzz/netsh_shim/*.h) | $(BUILD)/fuzz
+	clang -std=gnu11 -O1 -g -fshort-wchar -Itests/fuzz/netsh_shim -Iprograms/netsh \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $<
 
 fuzzers: $(FUZZERS)
 

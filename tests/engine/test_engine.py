@@ -19,7 +19,7 @@ from enginectl import (Engine, Image, status_of, free_port, connects, wire_respo
                        IOCTL_RECEIVE_REQUEST, IOCTL_CACHE_ADD, IOCTL_CACHE_READ, IOCTL_CACHE_FLUSH, cache_params,
                        IOCTL_QUEUE_LIMITS, IOCTL_GROUP_CREATE, IOCTL_GROUP_CLOSE, IOCTL_GROUP_REMOVE_URL,
                        IOCTL_GROUP_BIND, IOCTL_QUEUE_STATE, SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH,
-                       SPROP_LOGGING, IOCTL_FIND_GROUP, IOCTL_DELEGATE)
+                       SPROP_LOGGING, IOCTL_FIND_GROUP, IOCTL_DELEGATE, IOCTL_ADD_URL, IOCTL_REMOVE_URL)
 
 BASE = 0x7f0000000000
 
@@ -152,6 +152,15 @@ def test_queue_and_requests(binary, workdir):
     check(eng.add_url(1, "HTTP://+:%d/b/" % port)[0] == status_of(87), "uppercase scheme: ERROR_INVALID_PARAMETER")
     check(eng.add_url(1, "http://+:0/b/")[0] == status_of(87), "port 0: ERROR_INVALID_PARAMETER")
     check(eng.remove_url(1, "http://+:%d/zz/" % port)[0] == status_of(2), "remove unknown: ERROR_FILE_NOT_FOUND")
+    # frames at odd offsets in one read: configuration text of odd length,
+    # then an OPEN (found by fuzz_tls: the engine read hs_msg_open misaligned)
+    eng.sock.sendall(HDR.pack(HDR.size + 3, 10, 0, 0, 0) + b"x\n\n" + HDR.pack(HDR.size + 8, 3, 0, 0, 77) +
+                     struct.pack("<II", 1234, 0))
+    check(eng.call(77, IOCTL_QUEUE_INFO, b"", 528)[0] == status_of(87), "a file opened by a misaligned frame exists")
+    eng.close(77)
+    # shorter than hs_url_params (found by fuzz_control: the engine freed a pointer it never set)
+    check(eng.call(1, IOCTL_ADD_URL, b"\1\2\3\4")[0] == status_of(87), "ADD_URL cut short: ERROR_INVALID_PARAMETER")
+    check(eng.call(1, IOCTL_REMOVE_URL, b"\1\2\3\4")[0] == status_of(87), "REMOVE_URL cut short: ERROR_INVALID_PARAMETER")
     check(eng.add_url(1, "http://localhost:%d/loc/" % port, context=77)[0] == 0, "add a named host")
 
     # a receive waits, a request completes it

@@ -44,6 +44,8 @@ struct hs_control
     int fd;
     uint8_t *in;
     uint32_t in_len, in_cap;
+    uint8_t *aligned;               /* a copy of a frame that arrived misaligned */
+    uint32_t aligned_cap;
     uint8_t *out;
     size_t out_len, out_cap, out_pos;
     int want_write;
@@ -195,12 +197,14 @@ bad:
 /* Dispatches every complete frame in the input buffer; 0 if the channel broke. */
 static int dispatch_frames(struct hs_control *c)
 {
-    uint32_t pos = 0, body_len;
-    const uint8_t *body;
+    uint32_t pos = 0;
 
     while (c->in_len - pos >= sizeof(struct hs_msg_header))
     {
         struct hs_msg_header hdr;
+        const uint8_t *body;
+        uint32_t blen;
+
         memcpy(&hdr, c->in + pos, sizeof(hdr));
         if (hdr.length < sizeof(hdr) || hdr.length > HS_MAX_FRAME)
         {
@@ -220,18 +224,22 @@ static int dispatch_frames(struct hs_control *c)
             break;
         }
         body = c->in + pos + sizeof(hdr);
-        body_len = hdr.length - (uint32_t)sizeof(hdr);
-        /* a frame after one of odd length starts unaligned, and handlers read
-         * its body as structures: they get an aligned copy */
-        if (((uintptr_t)body & 7) && body_len)
+        blen = hdr.length - (uint32_t)sizeof(hdr);
+        /* a frame follows the one before at any offset (configuration text,
+         * IOCTL input); the handlers read structures in place */
+        if (((uintptr_t)body & 7) && blen)
         {
-            uint8_t *copy = malloc(body_len);
-            if (!copy) { ERR("out of memory reading control frames"); channel_lost(c); return 0; }
-            memcpy(copy, body, body_len);
-            dispatch(c, &hdr, copy, body_len);
-            free(copy);
+            if (blen > c->aligned_cap)
+            {
+                uint8_t *buf = realloc(c->aligned, blen);
+                if (!buf) { ERR("out of memory reading control frames"); channel_lost(c); return 0; }
+                c->aligned = buf;
+                c->aligned_cap = blen;
+            }
+            memcpy(c->aligned, body, blen);
+            body = c->aligned;
         }
-        else dispatch(c, &hdr, body, body_len);
+        dispatch(c, &hdr, body, blen);
         if (c->fd < 0) return 0;
         pos += hdr.length;
     }
@@ -419,6 +427,7 @@ void hs_control_free(struct hs_control *c)
     if (c->fd >= 0) { hs_ev_del(c->eng->loop, c->fd, &c->chan_ev); close(c->fd); }
     memset(c->secret, 0, sizeof(c->secret));
     free(c->in);
+    free(c->aligned);
     free(c->out);
     free(c);
 }

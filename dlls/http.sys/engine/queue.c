@@ -503,8 +503,10 @@ static void ioctl_set_queue(struct hs_engine *eng, struct hs_op *op, const uint8
     hs_engine_complete(eng, op, 0, 0, NULL, 0);
 }
 
+/* The caller frees prefix whatever this returns: it is never left unset. */
 static int read_prefix(const uint8_t *in, uint32_t len, struct hs_url_params *p, struct hs_prefix *prefix)
 {
+    memset(prefix, 0, sizeof(*prefix));
     if (len < sizeof(*p)) return ERROR_INVALID_PARAMETER;
     memcpy(p, in, sizeof(*p));
     if (p->url_len > len - sizeof(*p)) return ERROR_INVALID_PARAMETER;

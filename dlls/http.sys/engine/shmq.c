@@ -24,6 +24,10 @@ struct hs_shmq
     uint8_t *req_ring, *resp_ring;
     uint64_t req_size, resp_size;
     uint64_t req_scan;        /* request ring: first position not yet reaped */
+    /* The request ring's positions as the engine keeps them: the header's
+     * copies are for the servers to read, and a server may write them. */
+    uint64_t req_head, req_tail;
+    int req_bad;              /* a bad record was reported */
 };
 
 static uint32_t load32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
@@ -144,7 +148,7 @@ static struct hs_ring_record *resp_rec(struct hs_shmq *q, uint64_t pos)
 int hs_shmq_publish(struct hs_shmq *q, uint64_t request_id, const uint8_t *wire, uint32_t wire_len,
                     const uint8_t *body, uint32_t body_len, uint64_t *pos)
 {
-    uint64_t head = q->hdr->req_head, tail = q->hdr->req_tail;
+    uint64_t head = q->req_head, tail = q->req_tail;
     uint64_t need = hs_align8((uint64_t)REC_HDR + wire_len + body_len);
     uint64_t room_to_end = q->req_size - head % q->req_size, pad = 0;
     struct hs_ring_record *rec;
@@ -180,7 +184,8 @@ int hs_shmq_publish(struct hs_shmq *q, uint64_t request_id, const uint8_t *wire,
     store32(&rec->state, HS_REC_PUBLISHED);
     *pos = head;
     __atomic_add_fetch(&q->hdr->req_ready, 1, __ATOMIC_SEQ_CST);
-    store64(&q->hdr->req_head, head + need);
+    q->req_head = head + need;
+    store64(&q->hdr->req_head, q->req_head);
     return 0;
 }
 
@@ -213,19 +218,28 @@ int hs_shmq_has_unclaimed(const struct hs_shmq *q)
 
 int hs_shmq_has_published(const struct hs_shmq *q)
 {
-    return q->hdr->req_head != q->hdr->req_tail;
+    return q->req_head != q->req_tail;
 }
 
 int hs_shmq_reap(struct hs_shmq *q, void (*fn)(void *ctx, const struct hs_taken *t), void *ctx)
 {
-    uint64_t head = q->hdr->req_head, pos = q->hdr->req_tail, tail = pos;
+    uint64_t head = q->req_head, pos = q->req_tail, tail = pos;
     int tail_moving = 1, count = 0;
 
     while (pos < head)
     {
         struct hs_ring_record *rec = req_rec(q, pos);
         uint32_t state = load32(&rec->state);
-        uint32_t size = rec->size;   /* written by the engine itself: trusted */
+        uint32_t size = rec->size;
+
+        /* the engine wrote it, but the segment is the servers' to write too:
+         * a size that cannot be ends the scan (only this queue suffers) */
+        if (!size || (size & 7) || size > head - pos)
+        {
+            if (!q->req_bad) ERR("bad request record in %s at %llu", q->path, (unsigned long long)pos);
+            q->req_bad = 1;
+            break;
+        }
 
         if (state == HS_REC_TAKEN)
         {
@@ -240,7 +254,11 @@ int hs_shmq_reap(struct hs_shmq *q, void (*fn)(void *ctx, const struct hs_taken 
         else tail_moving = 0;
         pos += size;
     }
-    if (tail != q->hdr->req_tail) store64(&q->hdr->req_tail, tail);
+    if (tail != q->req_tail)
+    {
+        q->req_tail = tail;
+        store64(&q->hdr->req_tail, tail);
+    }
     return count;
 }
 

@@ -1,0 +1,2 @@
+/* netsh_shim: everything is in windows.h */
+#include "windows.h"
