@@ -195,7 +195,7 @@ bench:
 	bench/run.py
 
 # not part of make test: SOAK_SECONDS (default 1800) of load, watching the
-# engine's RSS and descriptors (docs/reliability.d/load.md)
+# engine's RSS and descriptors (docs/reliability.md)
 SOAK_SECONDS ?= 1800
 soak:
 	tools/deps.sh soak

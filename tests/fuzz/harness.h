@@ -336,6 +336,16 @@ static void hs_harness_send_raw(struct hs_harness *h, const void *data, size_t l
     }
 }
 
+
+/* Our side closes first, so each connection would leave a TIME_WAIT socket
+ * on a loopback port for a minute; at a hundred inputs a second that runs
+ * the machine out of ports.  Closing with a reset leaves none. */
+static void hs_harness_no_time_wait(int fd)
+{
+    struct linger lg = { 1, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+}
+
 static void hs_harness_start(struct hs_harness *h, const char *const *params, hs_frame_fn frame, void *ctx)
 {
     struct hs_engine *eng = &h->eng;
@@ -385,6 +395,7 @@ static void hs_harness_start(struct hs_harness *h, const char *const *params, hs
     REQUIRE((h->drv = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0);
     REQUIRE(!connect(h->drv, (struct sockaddr *)&sin, sizeof(sin)));
     setsockopt(h->drv, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));   /* frames must not wait for ACKs */
+    hs_harness_no_time_wait(h->drv);
     REQUIRE(send(h->drv, &hello, sizeof(hello), MSG_NOSIGNAL) == sizeof(hello));
     for (i = 0; i < 1000 && !hs_control_connected(eng->ctl); i++) hs_evloop_run_once(eng->loop, 10);
     REQUIRE(hs_control_connected(eng->ctl));
@@ -423,6 +434,7 @@ static int hs_harness_connect(uint16_t named)
     if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) return -1;
     if (connect(fd, (struct sockaddr *)&sin, sizeof(sin))) { close(fd); return -1; }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    hs_harness_no_time_wait(fd);
     fcntl(fd, F_SETFL, O_NONBLOCK);
     return fd;
 }

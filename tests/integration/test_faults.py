@@ -6,7 +6,7 @@ at every stage.  In each: nothing hangs, and no connection gets another's
 data (every answer of tests/win/faultsrv.exe carries its own request's URL).
 
 usage: test_faults.py PREFIX BUILD_DIR
-Lines starting "FIGURE" are the measurements docs/reliability.d/faults.md
+Lines starting "FIGURE" are the measurements docs/reliability.md
 quotes.  Ends with "RESULT <passed> <failed>"."""
 
 import os
