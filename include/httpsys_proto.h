@@ -601,7 +601,7 @@ struct hs_shm_header
 struct hs_ring_record
 {
     uint32_t state;                /* atomic: HS_REC_* */
-    uint32_t size;                 /* whole record, header included, multiple of 8 */
+    uint32_t size;                 /* whole record, header included: hs_ring_record_size() */
     uint32_t kind;                 /* HS_KIND_* */
     uint32_t result;               /* request ring: Win32 outcome written by the claimer */
     uint64_t request_id;
@@ -666,5 +666,14 @@ static inline void hs_slot_update(uint32_t *app_state, uint64_t request_id, uint
 #define HS_SHM_RESP_RING_SIZE (8u << 20)
 
 static inline uint64_t hs_align8(uint64_t v) { return (v + 7) & ~(uint64_t)7; }
+
+/* A ring record's whole size for a payload: a multiple of the header's 32
+ * bytes, so that every record starts a header's length or more before the
+ * ring's end (the sizes above are multiples of it too) and the PAD record
+ * that fills up to the end never writes its header past it. */
+static inline uint64_t hs_ring_record_size(uint64_t payload)
+{
+    return (sizeof(struct hs_ring_record) + payload + 31) & ~(uint64_t)31;
+}
 
 #endif /* HTTPSYS_PROTO_H */

@@ -143,7 +143,7 @@ static void end_send(struct queue *q, const struct hs_wire_response *r)
 ULONG fastpath_send(struct queue *q, const struct hs_wire_response *r, BOOL *done)
 {
     struct hs_shm_header *h = q->shm;
-    uint64_t size = h->resp_ring_size, need = hs_align8((uint64_t)REC_HDR + r->size), reserve, tail, pad, total;
+    uint64_t size = h->resp_ring_size, need = hs_ring_record_size(r->size), reserve, tail, pad, total;
     struct hs_ring_record *rec;
 
     *done = FALSE;

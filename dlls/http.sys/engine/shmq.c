@@ -149,7 +149,7 @@ int hs_shmq_publish(struct hs_shmq *q, uint64_t request_id, const uint8_t *wire,
                     const uint8_t *body, uint32_t body_len, uint64_t *pos)
 {
     uint64_t head = q->req_head, tail = q->req_tail;
-    uint64_t need = hs_align8((uint64_t)REC_HDR + wire_len + body_len);
+    uint64_t need = hs_ring_record_size((uint64_t)wire_len + body_len);
     uint64_t room_to_end = q->req_size - head % q->req_size, pad = 0;
     struct hs_ring_record *rec;
     struct hs_wire_request *w;
