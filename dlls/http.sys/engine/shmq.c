@@ -28,6 +28,10 @@ struct hs_shmq
      * copies are for the servers to read, and a server may write them. */
     uint64_t req_head, req_tail;
     int req_bad;              /* a bad record was reported */
+    /* The response ring's tail, the engine's alone for the same reason; the
+     * servers write the reserve position, which is checked before use. */
+    uint64_t resp_tail;
+    int resp_bad;             /* a corrupt response ring was reported */
 };
 
 static uint32_t load32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
@@ -271,18 +275,22 @@ static int resp_size_ok(struct hs_shmq *q, uint64_t pos, uint64_t reserve, uint3
 
 int hs_shmq_has_responses(const struct hs_shmq *q)
 {
-    return load64(&q->hdr->resp_reserve) != q->hdr->resp_tail;
+    return load64(&q->hdr->resp_reserve) != q->resp_tail;
 }
 
 int hs_shmq_consume(struct hs_shmq *q, void (*fn)(void *ctx, const struct hs_wire_response *r, uint32_t size), void *ctx)
 {
-    uint64_t reserve = load64(&q->hdr->resp_reserve), tail = q->hdr->resp_tail, pos = tail;
+    uint64_t reserve = load64(&q->hdr->resp_reserve), tail = q->resp_tail, pos = tail;
     int tail_moving = 1, count = 0;
 
-    if (reserve - tail > q->resp_size)
+    /* Records are whole multiples of 8 from 0: a position that is not, or
+     * more than a ring's worth, was written by a broken or hostile server */
+    if ((reserve & 7) || (tail & 7) || reserve - tail > q->resp_size)
     {
-        ERR("response ring of %s is corrupt; resetting it", q->path);
+        if (!q->resp_bad) ERR("response ring of %s is corrupt; resetting it", q->path);
+        q->resp_bad = 1;
         memset(q->resp_ring, 0, q->resp_size);
+        q->resp_tail = reserve;
         store64(&q->hdr->resp_tail, reserve);
         return 0;
     }
@@ -294,8 +302,10 @@ int hs_shmq_consume(struct hs_shmq *q, void (*fn)(void *ctx, const struct hs_wir
         if (state == HS_REC_FREE) break;            /* a server is still writing it */
         if (!resp_size_ok(q, pos, reserve, size))
         {
-            ERR("bad response record in %s; dropping the rest of the ring", q->path);
+            if (!q->resp_bad) ERR("bad response record in %s; dropping the rest of the ring", q->path);
+            q->resp_bad = 1;
             memset(q->resp_ring, 0, q->resp_size);
+            q->resp_tail = reserve;
             store64(&q->hdr->resp_tail, reserve);
             return count;
         }
@@ -320,7 +330,11 @@ int hs_shmq_consume(struct hs_shmq *q, void (*fn)(void *ctx, const struct hs_wir
         else tail_moving = 0;
         pos += size;
     }
-    if (tail != q->hdr->resp_tail) store64(&q->hdr->resp_tail, tail);
+    if (tail != q->resp_tail)
+    {
+        q->resp_tail = tail;
+        store64(&q->hdr->resp_tail, tail);
+    }
     return count;
 }
 
