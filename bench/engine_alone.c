@@ -385,16 +385,7 @@ int main(int argc, char **argv)
 
     hs_config_defaults(&eng->cfg);
     hs_config_finish(&eng->cfg);
-    hs_list_init(&eng->files);
-    hs_list_init(&eng->queues);
-    hs_list_init(&eng->groups);
-    hs_list_init(&eng->listeners);
-    hs_list_init(&eng->conns);
-    hs_list_init(&eng->pending_ops);
-    hs_list_init(&eng->graveyard);
-    hs_list_init(&eng->runq);
-    hs_list_init(&eng->certs);
-    hs_router_init(&eng->router);
+    hs_engine_init_lists(eng);
     eng->doorbell_fd = -1;
     if (hs_tls_init(eng) || !(eng->loop = hs_evloop_new()))
     {

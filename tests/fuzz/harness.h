@@ -365,16 +365,7 @@ static void hs_harness_start(struct hs_harness *h, const char *const *params, hs
     for (; params && *params; params++) hs_config_apply(&eng->cfg, *params);
     hs_config_finish(&eng->cfg);
     snprintf(eng->rundir, sizeof(eng->rundir), "%s/run", hs_sandbox);
-    hs_list_init(&eng->files);
-    hs_list_init(&eng->queues);
-    hs_list_init(&eng->groups);
-    hs_list_init(&eng->listeners);
-    hs_list_init(&eng->conns);
-    hs_list_init(&eng->pending_ops);
-    hs_list_init(&eng->graveyard);
-    hs_list_init(&eng->runq);
-    hs_list_init(&eng->certs);
-    hs_router_init(&eng->router);
+    hs_engine_init_lists(eng);
     eng->doorbell_fd = -1;
     REQUIRE(!hs_tls_init(eng));
     REQUIRE((eng->loop = hs_evloop_new()));

@@ -51,6 +51,20 @@ static void heap_trim_due(struct hs_timer *t)
     malloc_trim(0);
 }
 
+void hs_engine_init_lists(struct hs_engine *eng)
+{
+    hs_list_init(&eng->files);
+    hs_list_init(&eng->queues);
+    hs_list_init(&eng->groups);
+    hs_list_init(&eng->listeners);
+    hs_list_init(&eng->conns);
+    hs_list_init(&eng->pending_ops);
+    hs_list_init(&eng->graveyard);
+    hs_list_init(&eng->runq);
+    hs_list_init(&eng->certs);
+    hs_router_init(&eng->router);
+}
+
 void hs_engine_after_events(struct hs_engine *eng, int events)
 {
     if (events <= 0 || eng->heap_trim.heap_index) return;

@@ -191,6 +191,9 @@ void hs_engine_complete(struct hs_engine *eng, struct hs_op *op, uint32_t error,
 void hs_engine_pend(struct hs_engine *eng, struct hs_op *op, struct hs_list *waitlist,
                     void (*cancel)(struct hs_op *op));
 struct hs_file *hs_engine_find_file(struct hs_engine *eng, uint64_t id);
+/* Empties the engine's lists and router: the first step of every engine
+ * (the service, the bench, the fuzz harness). */
+void hs_engine_init_lists(struct hs_engine *eng);
 void hs_engine_shutdown(struct hs_engine *eng);
 /* Replaces the configuration records; returns a Win32 error. */
 uint32_t hs_engine_apply_records(struct hs_engine *eng, const char *text, size_t len);

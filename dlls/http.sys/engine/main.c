@@ -245,16 +245,7 @@ int main(int argc, char **argv)
     TRACE("MaxFieldLength %u MaxRequestBytes %u MaxConnections %u EnableKernelSSL %u",
           eng.cfg.max_field_length, eng.cfg.max_request_bytes, eng.cfg.max_connections, eng.cfg.enable_kernel_ssl);
 
-    hs_list_init(&eng.files);
-    hs_list_init(&eng.queues);
-    hs_list_init(&eng.groups);
-    hs_list_init(&eng.listeners);
-    hs_list_init(&eng.conns);
-    hs_list_init(&eng.pending_ops);
-    hs_list_init(&eng.graveyard);
-    hs_list_init(&eng.runq);
-    hs_list_init(&eng.certs);
-    hs_router_init(&eng.router);
+    hs_engine_init_lists(&eng);
     if (hs_tls_init(&eng))
     {
         ERR("cannot set up TLS: %s", ERR_reason_error_string(ERR_get_error()));
