@@ -28,6 +28,7 @@ typedef struct
     void *PropertyInfo;
 } delegate_property;   /* HTTP_DELEGATE_REQUEST_PROPERTY_INFO */
 #define DELEGATE_URL_PROPERTY 1
+#define HTTP_SERVER_DELEGATION_PROPERTY 16   /* HttpServerDelegationProperty */
 
 typedef ULONG (WINAPI *find_group_fn)(const WCHAR *, HANDLE, HTTP_URL_GROUP_ID *);
 typedef ULONG (WINAPI *delegate_fn)(HANDLE, HANDLE, HTTP_REQUEST_ID, HTTP_URL_GROUP_ID, ULONG, void *);
@@ -74,12 +75,41 @@ static ULONG delegate_to(HANDLE src, HANDLE dst, HTTP_REQUEST_ID id, HTTP_URL_GR
     return delegate_request(src, dst, id, group, 1, &prop);
 }
 
+/* HttpServerDelegationProperty on the delegator's own group names the queue
+ * it delegates to (HTTP_BINDING_INFO), as ASP.NET Core sets it. */
+static void test_delegation_property(HTTP_URL_GROUP_ID group, HANDLE target)
+{
+    HTTP_BINDING_INFO binding;
+    ULONG ret;
+
+    memset(&binding, 0, sizeof(binding));
+    binding.Flags.Present = 1;
+    binding.RequestQueueHandle = target;
+    ret = HttpSetUrlGroupProperty(group, HTTP_SERVER_DELEGATION_PROPERTY, &binding, sizeof(binding));
+    ok(ret == NO_ERROR, "HttpSetUrlGroupProperty(Delegation, the opened queue): expected NO_ERROR, got %lu\n", ret);
+    ret = HttpSetUrlGroupProperty(group, HTTP_SERVER_DELEGATION_PROPERTY, &binding, sizeof(binding) - 1);
+    ok(ret == ERROR_INVALID_PARAMETER, "HttpSetUrlGroupProperty(Delegation, short): expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    ret = HttpSetServerSessionProperty(session, HTTP_SERVER_DELEGATION_PROPERTY, &binding, sizeof(binding));
+    ok(ret == ERROR_INVALID_PARAMETER, "HttpSetServerSessionProperty(Delegation): expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    binding.RequestQueueHandle = (HANDLE)(ULONG_PTR)0xdead0;
+    ret = HttpSetUrlGroupProperty(group, HTTP_SERVER_DELEGATION_PROPERTY, &binding, sizeof(binding));
+    ok(ret == ERROR_INVALID_PARAMETER, "HttpSetUrlGroupProperty(Delegation, no queue): expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    binding.Flags.Present = 0;
+    binding.RequestQueueHandle = NULL;
+    ret = HttpSetUrlGroupProperty(group, HTTP_SERVER_DELEGATION_PROPERTY, &binding, sizeof(binding));
+    ok(ret == NO_ERROR, "HttpSetUrlGroupProperty(Delegation, none): expected NO_ERROR, got %lu\n", ret);
+    binding.Flags.Present = 1;
+    binding.RequestQueueHandle = target;
+    ret = HttpSetUrlGroupProperty(group, HTTP_SERVER_DELEGATION_PROPERTY, &binding, sizeof(binding));
+    ok(ret == NO_ERROR, "HttpSetUrlGroupProperty(Delegation, again): expected NO_ERROR, got %lu\n", ret);
+}
+
 static void test_delegation(void)
 {
     HTTP_REQUEST_V1 *req = alloc_request(), *got = alloc_request();
     HANDLE receiver = NULL, target = NULL, front = NULL, other = NULL;
     WCHAR name[64], back_url[128], front_url[128], other_url[128], missing[128];
-    HTTP_URL_GROUP_ID back_group, found = 0;
+    HTTP_URL_GROUP_ID back_group, front_group, found = 0;
     struct http_response resp;
     delegate_property bad;
     struct client c;
@@ -106,11 +136,12 @@ static void test_delegation(void)
     /* the delegator: its own queue, and the receiver's opened for delegation */
     ret = HttpCreateRequestQueue(version2, NULL, NULL, 0, &front);
     ok(ret == NO_ERROR, "HttpCreateRequestQueue(front): expected NO_ERROR, got %lu\n", ret);
-    group_on(front, front_url, 1);
+    front_group = group_on(front, front_url, 1);
     ret = HttpCreateRequestQueue(version2, name, NULL, HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING |
                                  HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION, &target);
     ok(ret == NO_ERROR, "HttpCreateRequestQueue(OPEN_EXISTING|DELEGATION): expected NO_ERROR, got %lu\n", ret);
     if (ret) goto done;
+    test_delegation_property(front_group, target);
 
     /* HttpFindUrlGroupId */
     ret = find_group(back_url, target, &found);
