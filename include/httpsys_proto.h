@@ -114,6 +114,12 @@ struct hs_queue_limits
 #define HS_QNAME_OPEN        0x2 /* a file with no queue yet joins the named one (ERROR_FILE_NOT_FOUND) */
 #define HS_QNAME_CONTROLLER  0x4 /* with CREATE: this handle controls the queue and does no I/O */
 #define HS_QNAME_DELEGATION  0x8 /* with OPEN: opened to delegate requests to the queue */
+#define HS_QNAME_SD          0x10 /* with CREATE and a name: the name is followed by a u32 length and
+                                     that many bytes of self-relative security descriptor, which the
+                                     engine keeps with the name and returns as an OPEN's output (an
+                                     OPEN whose output cannot hold it fails with
+                                     ERROR_INSUFFICIENT_BUFFER and joins nothing); the opener's
+                                     library checks its access against it */
 struct hs_queue_name
 {
     uint32_t flags;              /* HS_QNAME_* */
@@ -132,6 +138,10 @@ struct hs_delegate
     uint32_t reserved;
 };
 #define HS_QUEUE_NAME_MAX 260    /* MAX_PATH: HttpCreateRequestQueue's limit, in bytes of UTF-16 */
+/* The largest security descriptor kept with a name: header, owner, group and
+ * a DACL of the largest size an ACL can have (its AclSize is 16 bits). */
+#define HS_QUEUE_SD_MIN 20
+#define HS_QUEUE_SD_MAX (20 + 68 + 68 + 65535)
 
 /*
  * HTTP Server API 2.0 server sessions and URL groups.  A server session is

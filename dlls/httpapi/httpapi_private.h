@@ -46,6 +46,10 @@ void queue_init(void);
 /* A file on the driver's device: a queue once HS_IOCTL_SET_QUEUE says so. */
 ULONG device_open(HANDLE *handle);
 ULONG queue_open(HANDLE *handle, USHORT api_major);
+/* queuesd.c: a named queue's security descriptor (HeapFree the bytes), and
+ * an opener's access check against it. */
+ULONG queue_sd_make(const SECURITY_ATTRIBUTES *sa, BYTE **sd, DWORD *len);
+ULONG queue_sd_check(const BYTE *sd, DWORD len);
 struct queue *queue_get(HANDLE handle);      /* takes a reference; NULL if not a queue */
 void queue_put(struct queue *q);
 void queue_forget(HANDLE handle);

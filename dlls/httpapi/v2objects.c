@@ -412,38 +412,75 @@ static BOOL valid_queue_name(const WCHAR *name)
     return TRUE;
 }
 
-/* Names a new queue (HS_QNAME_CREATE) or joins this handle to the named
- * one (HS_QNAME_OPEN).  The engine keeps the names of every process's
+/* Names a new queue (HS_QNAME_CREATE, with the descriptor it keeps) or
+ * joins this handle to the named one (HS_QNAME_OPEN, which returns that
+ * descriptor in out).  The engine keeps the names of every process's
  * queues, so a name is taken machine-wide and free again when the last
  * handle to its queue closes. */
-static ULONG queue_name_ioctl(HANDLE h, const WCHAR *name, ULONG flags)
+static ULONG queue_name_ioctl(HANDLE h, const WCHAR *name, ULONG flags, const BYTE *sd, DWORD sd_len,
+                              BYTE *out, DWORD out_len, ULONG *got)
 {
-    struct { struct hs_queue_name p; char name[HS_QUEUE_NAME_MAX * 3]; } in;
+    struct hs_queue_name p;
+    char utf8[HS_QUEUE_NAME_MAX * 3];
+    BYTE *in;
+    DWORD in_len;
     int len = 0;
+    ULONG ret;
 
-    if (name && !(len = WideCharToMultiByte(CP_UTF8, 0, name, -1, in.name, sizeof(in.name), NULL, NULL)))
+    if (name && !(len = WideCharToMultiByte(CP_UTF8, 0, name, -1, utf8, sizeof(utf8), NULL, NULL)))
         return ERROR_INVALID_NAME;
-    in.p.flags = flags;
-    in.p.name_len = len ? len - 1 : 0;
-    return queue_ioctl(h, HS_IOCTL_QUEUE_NAME, &in, sizeof(in.p) + in.p.name_len, NULL, 0, NULL, NULL);
+    p.flags = flags | (sd ? HS_QNAME_SD : 0);
+    p.name_len = len ? len - 1 : 0;
+    in_len = sizeof(p) + p.name_len + (sd ? sizeof(sd_len) + sd_len : 0);
+    if (!(in = HeapAlloc(GetProcessHeap(), 0, in_len))) return ERROR_NOT_ENOUGH_MEMORY;
+    memcpy(in, &p, sizeof(p));
+    memcpy(in + sizeof(p), utf8, p.name_len);
+    if (sd)
+    {
+        memcpy(in + sizeof(p) + p.name_len, &sd_len, sizeof(sd_len));
+        memcpy(in + sizeof(p) + p.name_len + sizeof(sd_len), sd, sd_len);
+    }
+    ret = queue_ioctl(h, HS_IOCTL_QUEUE_NAME, in, in_len, out, out_len, got, NULL);
+    HeapFree(GetProcessHeap(), 0, in);
+    return ret;
 }
 
 /* HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING: another handle to a queue
- * that a process created with this name. */
+ * that a process created with this name, if the queue's descriptor lets
+ * this process open it (queuesd.c); a delegator's open is checked the same
+ * way. */
 static ULONG open_existing_queue(const WCHAR *name, ULONG flags, HANDLE *handle)
 {
-    ULONG ret, qflags = HS_QNAME_OPEN;
+    ULONG ret, got = 0, qflags = HS_QNAME_OPEN;
+    BYTE *sd;
     HANDLE h;
 
     if (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION) qflags |= HS_QNAME_DELEGATION;
-    if ((ret = device_open(&h))) return ret;
-    if ((ret = queue_name_ioctl(h, name, qflags)))
+    if (!(sd = HeapAlloc(GetProcessHeap(), 0, HS_QUEUE_SD_MAX))) return ERROR_NOT_ENOUGH_MEMORY;
+    if (!(ret = device_open(&h)))
     {
-        CloseHandle(h);
-        return ret;
+        if (!(ret = queue_name_ioctl(h, name, qflags, NULL, 0, sd, HS_QUEUE_SD_MAX, &got)) &&
+            (ret = queue_sd_check(sd, got)))
+            TRACE("%s: this process may not open the queue\n", debugstr_w(name));
+        if (ret) CloseHandle(h);
+        else *handle = h;
     }
-    *handle = h;
-    return NO_ERROR;
+    HeapFree(GetProcessHeap(), 0, sd);
+    return ret;
+}
+
+/* A named queue keeps the descriptor its creator gave, or the default one
+ * (queue_sd_make); it governs who may open the queue by name. */
+static ULONG name_new_queue(HANDLE h, const WCHAR *name, const SECURITY_ATTRIBUTES *sa, ULONG flags)
+{
+    ULONG ret, qflags = HS_QNAME_CREATE | (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER ? HS_QNAME_CONTROLLER : 0);
+    DWORD sd_len = 0;
+    BYTE *sd = NULL;
+
+    if (name && (ret = queue_sd_make(sa, &sd, &sd_len))) return ret;
+    ret = queue_name_ioctl(h, name, qflags, sd, sd_len, NULL, 0, NULL);
+    HeapFree(GetProcessHeap(), 0, sd);
+    return ret;
 }
 
 ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION version, const WCHAR *name, SECURITY_ATTRIBUTES *sa, ULONG flags,
@@ -465,6 +502,9 @@ ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION version, const WCHAR *name, 
     {
         if (!name || sa || (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER)) return ERROR_INVALID_PARAMETER;
     }
+    /* the descriptor belongs to the queue, named or not */
+    if (sa && sa->lpSecurityDescriptor && !IsValidSecurityDescriptor(sa->lpSecurityDescriptor))
+        return ERROR_INVALID_PARAMETER;
     if (!httpapi_initialized(HTTP_INITIALIZE_SERVER)) return ERROR_DLL_INIT_FAILED;
     if (name && !valid_queue_name(name)) return ERROR_INVALID_NAME;
     if (!(rec = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*rec)))) return ERROR_NOT_ENOUGH_MEMORY;
@@ -483,13 +523,14 @@ ULONG WINAPI HttpCreateRequestQueue(HTTPAPI_VERSION version, const WCHAR *name, 
         return ret;
     }
     else if ((name || (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER)) &&
-             (ret = queue_name_ioctl(h, name, HS_QNAME_CREATE |
-                                     (flags & HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER ? HS_QNAME_CONTROLLER : 0))))
+             (ret = name_new_queue(h, name, sa, flags)))
     {
         CloseHandle(h);
         free_queue_record(rec);
         return ret;
     }
+    /* the handle is this process's, as CreateFile's would be */
+    if (sa && sa->bInheritHandle) SetHandleInformation(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
     rec->queue_length = 1000;   /* http.sys's default */
     rec->verbosity = Http503ResponseVerbosityBasic;
     rec->state = HttpEnabledStateActive;

@@ -936,6 +936,67 @@ def test_named_queues(binary, workdir):
     eng.close(2)
 
 
+def test_named_queue_sd(binary, workdir):
+    """A named queue keeps its creator's security descriptor as opaque bytes and gives them to
+    each opener; descriptors that are too short or too long, or whose length lies, are refused
+    without harm, and an opener whose output cannot hold the descriptor joins nothing."""
+    CREATE, OPEN, SD = 1, 2, 0x10
+    SD_MAX = 20 + 68 + 68 + 65535
+
+    def with_sd(flags, name, sd, length=None):
+        return qname(flags | SD, name) + struct.pack("<I", len(sd) if length is None else length) + sd
+
+    eng, port = serving_engine(binary, os.path.join(workdir, "named_sd"))
+    sd = bytes(range(256)) * 3 + b"\0" * 12
+    for bad, what in ((with_sd(CREATE, b"q", b"x" * 19), "a descriptor shorter than its header"),
+                      (with_sd(CREATE, b"q", b"x" * (SD_MAX + 1)), "a descriptor over the largest one"),
+                      (with_sd(CREATE, b"q", sd, len(sd) + 1), "a length past the input"),
+                      (with_sd(CREATE, b"q", sd, len(sd) - 1), "a length short of the input"),
+                      (with_sd(CREATE, b"q", sd, 0xffffffff), "a length of 2^32-1"),
+                      (with_sd(CREATE, b"q", sd, 0xfffffffc), "a length that wraps the sum"),
+                      (qname(CREATE | SD, b"q") + b"\1\0", "a length cut short"),
+                      (qname(CREATE | SD, b"q"), "no length at all"),
+                      (with_sd(OPEN, b"q", sd), "a descriptor with OPEN")):
+        st, _, _ = eng.call(1, IOCTL_QUEUE_NAME, bad)
+        check(st == status_of(87), "%s: ERROR_INVALID_PARAMETER (%r)" % (what, st))
+    eng.open(10)
+    eng.set_queue(10, 2)
+    st, _, _ = eng.call(10, IOCTL_QUEUE_NAME, with_sd(CREATE, b"Secured", sd))
+    check(st == 0, "a name with a descriptor is taken (%r)" % st)
+    eng.open(2)
+    st, _, _ = eng.call(2, IOCTL_QUEUE_NAME, qname(OPEN, b"secured"), len(sd) - 1)
+    check(st == status_of(122), "an opener whose output is too small: ERROR_INSUFFICIENT_BUFFER (%r)" % st)
+    st, n, data = eng.call(2, IOCTL_QUEUE_NAME, qname(OPEN, b"secured"), SD_MAX)
+    check(st == 0 and n == len(sd) and data[:n] == sd, "the opener gets the descriptor back as given (%r, %r)" % (st, n))
+    eng.open(3)
+    st, n, _ = eng.call(3, IOCTL_QUEUE_NAME, qname(CREATE, b"plain"))
+    check(st == status_of(87), "a file that is no queue cannot name one (%r)" % st)
+    eng.set_queue(3, 2)
+    st, n, _ = eng.call(3, IOCTL_QUEUE_NAME, with_sd(CREATE, b"largest", b"s" * SD_MAX))
+    check(st == 0, "the largest descriptor is kept (%r)" % st)
+    eng.open(4)
+    st, n, data = eng.call(4, IOCTL_QUEUE_NAME, qname(OPEN, b"largest"), SD_MAX)
+    check(st == 0 and n == SD_MAX and data[:n] == b"s" * SD_MAX, "and given back whole (%r, %r)" % (st, n))
+    eng.close(4)
+    eng.close(3)
+    eng.open(5)
+    eng.set_queue(5, 2)
+    st, _, _ = eng.call(5, IOCTL_QUEUE_NAME, qname(CREATE, b"bare"))
+    eng.open(6)
+    st, n, _ = eng.call(6, IOCTL_QUEUE_NAME, qname(OPEN, b"bare"))
+    check(st == 0 and n == 0, "a queue named without a descriptor opens with no output (%r, %r)" % (st, n))
+    for f in (6, 5, 2, 10):
+        eng.close(f)
+    eng.open(7)
+    eng.set_queue(7, 2)
+    st, _, _ = eng.call(7, IOCTL_QUEUE_NAME, qname(CREATE, b"secured"))
+    check(st == 0, "the name is free once every handle closed (%r)" % st)
+    eng.open(8)
+    st, n, _ = eng.call(8, IOCTL_QUEUE_NAME, qname(OPEN, b"secured"))
+    check(st == 0 and n == 0, "and its new queue has no descriptor of the old one's (%r, %r)" % (st, n))
+    eng.shutdown()
+
+
 def cache_lines(eng):
     st, n, data = eng.call(1, IOCTL_SERVICE_STATE, b"", 1 << 20)
     return [line.split() for line in data[:n].decode().splitlines() if line.startswith("K ")]
@@ -1569,7 +1630,7 @@ def main():
     for test in (test_auth, test_queue_and_requests, test_no_connection_blocks_others, test_configuration_records,
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
-                 test_opaque, test_named_queues, test_ranges, test_cache, test_url_groups, test_w3c_log,
+                 test_opaque, test_named_queues, test_named_queue_sd, test_ranges, test_cache, test_url_groups, test_w3c_log,
                  test_delegate_input, test_httperr, test_restarted):
         try:
             test(binary, workdir)

@@ -137,6 +137,8 @@ struct hs_queue
     struct hs_timer handover;        /* wakes the loop to hand ring requests to waiting receives */
     char *name;                      /* HttpCreateRequestQueue's name (UTF-8), or NULL */
     uint32_t controller_pid;         /* the process that created it as controller, or 0 */
+    uint8_t *sd;                     /* its creator's security descriptor, opaque (HS_QNAME_SD), or NULL */
+    uint32_t sd_len;
     struct hs_list demand_waiters;   /* HttpWaitForDemandStart (at most one) */
 };
 

@@ -15,6 +15,7 @@
 #define ERROR_FILE_NOT_FOUND        2
 #define ERROR_NOT_ENOUGH_MEMORY     8
 #define ERROR_INVALID_PARAMETER     87
+#define ERROR_INSUFFICIENT_BUFFER   122
 #define ERROR_INVALID_NAME          123
 #define ERROR_ALREADY_EXISTS        183
 #define ERROR_OPERATION_ABORTED     995
@@ -51,6 +52,31 @@ static char *read_name(const uint8_t *in, uint32_t len, struct hs_queue_name *p,
     return name;
 }
 
+/* The security descriptor after the name (HS_QNAME_SD): a u32 length and
+ * exactly that many bytes to the end of the input.  The engine only keeps
+ * and returns it; the library of the process that opens the queue checks
+ * its access against it.  NULL with *err 0: none was given. */
+static uint8_t *read_sd(const uint8_t *in, uint32_t len, const struct hs_queue_name *p, uint32_t *sd_len,
+                        uint32_t *err)
+{
+    uint32_t at = sizeof(*p) + p->name_len, n;
+    uint8_t *sd;
+
+    *sd_len = 0;
+    *err = 0;
+    if (!(p->flags & HS_QNAME_SD)) return NULL;
+    *err = ERROR_INVALID_PARAMETER;
+    if ((p->flags & (HS_QNAME_CREATE | HS_QNAME_OPEN)) != HS_QNAME_CREATE || len - at < sizeof(n)) return NULL;
+    memcpy(&n, in + at, sizeof(n));
+    at += sizeof(n);
+    if (n < HS_QUEUE_SD_MIN || n > HS_QUEUE_SD_MAX || n != len - at) return NULL;
+    if (!(sd = malloc(n))) { *err = ERROR_NOT_ENOUGH_MEMORY; return NULL; }
+    memcpy(sd, in + at, n);
+    *sd_len = n;
+    *err = 0;
+    return sd;
+}
+
 static uint32_t name_queue(struct hs_engine *eng, struct hs_file *f, char *name, uint32_t flags)
 {
     struct hs_queue *q = f->queue;
@@ -67,41 +93,56 @@ static uint32_t name_queue(struct hs_engine *eng, struct hs_file *f, char *name,
     return 0;
 }
 
-static uint32_t open_queue(struct hs_engine *eng, struct hs_file *f, const char *name, uint32_t flags)
+/* The opener gets the queue's security descriptor, or joins nothing. */
+static uint32_t open_queue(struct hs_engine *eng, struct hs_op *op, const char *name, uint32_t flags,
+                           struct hs_queue **found)
 {
+    struct hs_file *f = op->file;
     struct hs_queue *q;
 
     if (f->queue || (flags & HS_QNAME_CONTROLLER)) return ERROR_INVALID_PARAMETER;
     if (!(q = find_by_name(eng, name))) return ERROR_FILE_NOT_FOUND;
+    if (q->sd_len > op->out_size) return ERROR_INSUFFICIENT_BUFFER;
     f->queue = q;
     f->flags |= flags & HS_QNAME_DELEGATION;
     hs_list_add_tail(&q->files, &f->queue_link);
+    *found = q;
     return 0;
 }
 
 void hs_queue_name_ioctl(struct hs_engine *eng, struct hs_op *op, const uint8_t *in, uint32_t len)
 {
     struct hs_queue_name p;
-    uint32_t err;
+    struct hs_queue *opened = NULL;
+    uint32_t err, sd_len = 0;
     char *name = read_name(in, len, &p, &err);
+    uint8_t *sd = name ? read_sd(in, len, &p, &sd_len, &err) : NULL;
 
     /* a controller's queue may have no name: only its handle's role is set */
     if (!name && err == ERROR_INVALID_PARAMETER && len >= sizeof(p) && !p.name_len &&
         p.flags == (HS_QNAME_CREATE | HS_QNAME_CONTROLLER))
         err = name_queue(eng, op->file, NULL, p.flags);
-    else if (name)
+    else if (name && !err)
     {
         if ((p.flags & (HS_QNAME_CREATE | HS_QNAME_OPEN)) == HS_QNAME_CREATE)
         {
-            if (!(err = name_queue(eng, op->file, name, p.flags))) name = NULL;   /* the queue keeps it */
+            if (!(err = name_queue(eng, op->file, name, p.flags)))
+            {
+                name = NULL;   /* the queue keeps it, and the descriptor */
+                op->file->queue->sd = sd;
+                op->file->queue->sd_len = sd_len;
+                sd = NULL;
+            }
         }
         else if ((p.flags & (HS_QNAME_CREATE | HS_QNAME_OPEN)) == HS_QNAME_OPEN)
-            err = open_queue(eng, op->file, name, p.flags);
+            err = open_queue(eng, op, name, p.flags, &opened);
         else
             err = ERROR_INVALID_PARAMETER;
-        free(name);
     }
-    hs_engine_complete(eng, op, err, 0, NULL, 0);
+    free(name);
+    free(sd);
+    if (opened) hs_engine_complete(eng, op, 0, opened->sd_len, opened->sd, opened->sd_len);
+    else hs_engine_complete(eng, op, err, 0, NULL, 0);
 }
 
 int hs_queue_file_does_io(const struct hs_file *f)
@@ -152,4 +193,7 @@ void hs_queue_name_release(struct hs_engine *eng, struct hs_queue *q)
                            ERROR_OPERATION_ABORTED, 0, NULL, 0);
     free(q->name);
     q->name = NULL;
+    free(q->sd);
+    q->sd = NULL;
+    q->sd_len = 0;
 }
