@@ -220,12 +220,18 @@ struct hs_client_cert_params
 #define HS_PROPERTY_TCP_INFO_V0     1   /* HttpRequestPropertyTcpInfoV0: TCP_INFO_v0 */
 #define HS_PROPERTY_TCP_INFO_V1     3   /* HttpRequestPropertyTcpInfoV1: TCP_INFO_v1 */
 #define HS_PROPERTY_SNI             4   /* HttpRequestPropertySni */
+#define HS_PROPERTY_TCP_INFO_V2     10  /* HttpRequestPropertyTcpInfoV2: TCP_INFO_v2 */
+#define HS_PROPERTY_TLS_CLIENT_HELLO 11 /* HttpRequestPropertyTlsClientHello: the bytes */
+#define HS_PROPERTY_IDLE_TIMEOUT    12  /* HttpRequestPropertyTransportIdleConnectionTimeout (set) */
+#define HS_PROPERTY_DSCP_TAG        13  /* HttpRequestPropertyDscpTag (set) */
 #define HS_PROPERTY_TLS_CIPHER_INFO 14  /* HttpRequestPropertyTlsCipherInfo */
+#define HS_PROPERTY_SET             0x80000000u  /* or'ed into property: HttpSetRequestProperty of
+                                                    the value in `value`; no output */
 struct hs_property_params
 {
     uint64_t request_id;
-    uint32_t property;           /* HTTP_REQUEST_PROPERTY */
-    uint32_t reserved;
+    uint32_t property;           /* HTTP_REQUEST_PROPERTY, with HS_PROPERTY_SET for a set */
+    uint32_t value;              /* a set's value (seconds, DSCP); 0 for a query */
 };
 
 /* HS_IOCTL_PKCS12 output: records one after another, each 4-byte aligned */

@@ -3,23 +3,29 @@
  * later; no header declares them, callers find them with GetProcAddress),
  * and HttpDeclarePush.  The engine answers from the request's connection.
  *
- * Query: the TCP statistics (TcpInfoV0, TcpInfoV1, Isb) of any request;
- * Sni and TlsCipherInfo of a request that came over TLS (on a plain
- * connection ERROR_INVALID_FUNCTION, "not supported for this request", as
- * for the QUIC and HTTP/2 properties, which no request here has).
- * TcpInfoV2, TlsClientHello, TransportIdleConnectionTimeout and DscpTag
- * return ERROR_CALL_NOT_IMPLEMENTED (README.md).
+ * Query: the TCP statistics (TcpInfoV0, TcpInfoV1, TcpInfoV2, Isb) of any
+ * request; Sni and TlsCipherInfo of a request that came over TLS, and
+ * TlsClientHello when its SSL binding has
+ * HTTP_SERVICE_CONFIG_SSL_FLAG_ENABLE_CACHE_CLIENT_HELLO.  Elsewhere, and
+ * for the QUIC and HTTP/2 properties no request here has, and for the
+ * properties that can only be set, ERROR_INVALID_FUNCTION ("not supported
+ * for this request").
+ *
+ * Set: StreamError; TransportIdleConnectionTimeout (a USHORT of seconds: the
+ * connection's IdleConnection timer from the end of this response on; 0
+ * gives it back the configured one); DscpTag (a BYTE, 0-0x3F: the DSCP of
+ * the packets of this request's response).
  */
 #include "httpapi_private.h"
 
 #define PROPERTY_STREAM_ERROR     5    /* HttpRequestPropertyStreamError */
-#define PROPERTY_TCP_INFO_V2      10
-#define PROPERTY_DSCP_TAG         13
-#define PROPERTY_TLS_CIPHER_INFO  14
+#define PROPERTY_IDLE_TIMEOUT     12   /* HttpRequestPropertyTransportIdleConnectionTimeout */
+#define PROPERTY_DSCP_TAG         13   /* HttpRequestPropertyDscpTag */
 #define PROPERTY_LAST             14
+#define DSCP_MAX                  0x3f /* six bits */
 
-static ULONG query(HANDLE h, HTTP_REQUEST_ID id, ULONG property, void *output, ULONG output_size, ULONG *bytes,
-                   OVERLAPPED *ovl)
+static ULONG request_ioctl(HANDLE h, HTTP_REQUEST_ID id, ULONG property, ULONG value, void *output,
+                           ULONG output_size, ULONG *bytes, OVERLAPPED *ovl)
 {
     struct hs_property_params p;
     struct queue *q;
@@ -29,7 +35,14 @@ static ULONG query(HANDLE h, HTTP_REQUEST_ID id, ULONG property, void *output, U
     memset(&p, 0, sizeof(p));
     p.request_id = id;
     p.property = property;
+    p.value = value;
     return queue_ioctl(h, HS_IOCTL_REQUEST_PROPERTY, &p, sizeof(p), output, output_size, bytes, ovl);
+}
+
+static ULONG query(HANDLE h, HTTP_REQUEST_ID id, ULONG property, void *output, ULONG output_size, ULONG *bytes,
+                   OVERLAPPED *ovl)
+{
+    return request_ioctl(h, id, property, 0, output, output_size, bytes, ovl);
 }
 
 ULONG WINAPI HttpQueryRequestProperty(HANDLE h, HTTP_REQUEST_ID id, ULONG property, void *qualifier,
@@ -40,11 +53,6 @@ ULONG WINAPI HttpQueryRequestProperty(HANDLE h, HTTP_REQUEST_ID id, ULONG proper
           bytes, ovl);
     if (property > PROPERTY_LAST || (!output && output_size) || (!qualifier && qualifier_size))
         return ERROR_INVALID_PARAMETER;
-    if (property >= PROPERTY_TCP_INFO_V2 && property <= PROPERTY_DSCP_TAG)
-    {
-        WARN("request property %lu is not implemented yet\n", property);
-        return ERROR_CALL_NOT_IMPLEMENTED;
-    }
     return query(h, id, property, output, output_size, bytes, ovl);
 }
 
@@ -59,14 +67,42 @@ static ULONG check_request(HANDLE h, HTTP_REQUEST_ID id)
 
 /* HttpRequestPropertyStreamError resets an HTTP/2 or HTTP/3 stream with the
  * given error code.  An HTTP/1.1 request's stream is its connection: it is
- * reset, as HttpCancelHttpRequest does. */
+ * reset, as HttpCancelHttpRequest does.
+ *
+ * Windows documents TransportIdleConnectionTimeout as "a timeout in seconds
+ * for if this request goes idle".  An HTTP/1.1 connection is idle between
+ * requests, so the value replaces the IdleConnection timer of the request's
+ * connection, from the end of its response on and for the connection's
+ * later requests too; 0 takes it back to the configured timer, as 0 means
+ * "the default" in HTTP_TIMEOUT_LIMIT_INFO.  A DscpTag is for "all packets
+ * sent in the response to this request": the next request's response goes
+ * out untagged unless that request sets it again. */
 ULONG WINAPI HttpSetRequestProperty(HANDLE h, HTTP_REQUEST_ID id, ULONG property, void *input, ULONG size,
                                     OVERLAPPED *ovl)
 {
+    ULONG value;
+
     TRACE("%p %#I64x %lu %p %lu %p\n", h, id, property, input, size, ovl);
-    if (property != PROPERTY_STREAM_ERROR || !input || size < sizeof(ULONG)) return ERROR_INVALID_PARAMETER;
+    if (!input) return ERROR_INVALID_PARAMETER;
+    switch (property)
+    {
+    case PROPERTY_STREAM_ERROR:
+        if (size < sizeof(ULONG)) return ERROR_INVALID_PARAMETER;
+        if (!id) return ERROR_CONNECTION_INVALID;
+        return HttpCancelHttpRequest(h, id, ovl);
+    case PROPERTY_IDLE_TIMEOUT:
+        if (size < sizeof(USHORT)) return ERROR_INVALID_PARAMETER;
+        value = *(const USHORT *)input;
+        break;
+    case PROPERTY_DSCP_TAG:
+        if (size < sizeof(BYTE) || *(const BYTE *)input > DSCP_MAX) return ERROR_INVALID_PARAMETER;
+        value = *(const BYTE *)input;
+        break;
+    default:
+        return ERROR_INVALID_PARAMETER;
+    }
     if (!id) return ERROR_CONNECTION_INVALID;
-    return HttpCancelHttpRequest(h, id, ovl);
+    return request_ioctl(h, id, property | HS_PROPERTY_SET, value, NULL, 0, NULL, ovl);
 }
 
 /* Server push is HTTP/2's; on an HTTP/1.1 connection there is nothing to

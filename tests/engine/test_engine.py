@@ -19,7 +19,7 @@ from enginectl import (Engine, Image, status_of, free_port, connects, wire_respo
                        IOCTL_RECEIVE_REQUEST, IOCTL_CACHE_ADD, IOCTL_CACHE_READ, IOCTL_CACHE_FLUSH, cache_params,
                        IOCTL_QUEUE_LIMITS, IOCTL_GROUP_CREATE, IOCTL_GROUP_CLOSE, IOCTL_GROUP_REMOVE_URL,
                        IOCTL_GROUP_BIND, IOCTL_QUEUE_STATE, SPROP_STATE, SPROP_CONN_LIMIT, SPROP_BANDWIDTH,
-                       SPROP_LOGGING, IOCTL_FIND_GROUP, IOCTL_DELEGATE, IOCTL_ADD_URL, IOCTL_REMOVE_URL)
+                       SPROP_LOGGING, IOCTL_FIND_GROUP, IOCTL_DELEGATE, IOCTL_ADD_URL, IOCTL_REMOVE_URL, ctl_code)
 
 BASE = 0x7f0000000000
 
@@ -1592,6 +1592,81 @@ def test_httperr(binary, workdir):
     check(log.count("cannot open HTTPERR/httperr1.log") == 1, "it is warned about once (%d)" % log.count("cannot open HTTPERR"))
 
 
+def server_tos(port, client_port):
+    """The TOS (IPv4) of the engine's socket of a connection, as ss reports it."""
+    import subprocess
+    out = subprocess.run(["ss", "-tnH", "--tos", "state", "established", "( sport = :%d and dport = :%d )"
+                          % (port, client_port)], capture_output=True, text=True).stdout
+    for word in out.split():
+        if word.startswith("tos:"):
+            return int(word[4:], 16)
+    return 0 if out.strip() else None
+
+
+def test_request_properties(binary, workdir):
+    """HS_IOCTL_REQUEST_PROPERTY: TcpInfoV2; HS_PROPERTY_SET of DscpTag (the
+    socket's TOS, for the response of that request) and
+    TransportIdleConnectionTimeout (the connection's idle timer)."""
+    IOCTL_REQUEST_PROPERTY, SET = ctl_code(0x90b), 0x80000000
+    eng, port = serving_engine(binary, os.path.join(workdir, "reqprops"))
+
+    def prop(rid, p, size=512, value=0):
+        return eng.call(1, IOCTL_REQUEST_PROPERTY, struct.pack("<QII", rid, p, value), size)
+
+    c = http(port, b"GET /p HTTP/1.1\r\nHost: x\r\n\r\n")
+    cport = c.getsockname()[1]
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    rid = Image(data, BASE).request_id
+    st, info, data = prop(rid, 10)
+    check(st == 0 and info == 152 and struct.unpack_from("<I", data)[0] == 4,
+          "TcpInfoV2: 152 bytes, ESTABLISHED (%r %r)" % (st, info))
+    st, info, _ = prop(rid, 10, 151)
+    check(st == status_of(234) and info == 152, "TcpInfoV2 into 151 bytes: ERROR_MORE_DATA with the size")
+    for p, what in ((11, "TlsClientHello of a plain connection"), (12, "querying TransportIdleConnectionTimeout"),
+                    (13, "querying DscpTag")):
+        st, _, _ = prop(rid, p)
+        check(st == status_of(1), "%s: ERROR_INVALID_FUNCTION" % what)
+    check(server_tos(port, cport) == 0, "no DSCP before it is set")
+    st, _, _ = prop(rid, 13 | SET, 0, 46)
+    check(st == 0, "set DscpTag 46")
+    check(server_tos(port, cport) == 46 << 2, "the socket's TOS is DSCP 46 << 2 (%r)" % server_tos(port, cport))
+    for p, value, what in ((13, 64, "DscpTag 64"), (12, 0x10000, "an idle timeout beyond a USHORT"),
+                           (10, 1, "setting TcpInfoV2"), (5, 1, "StreamError (the DLL's)")):
+        st, _, _ = prop(rid, p | SET, 0, value)
+        check(st == status_of(87), "%s: ERROR_INVALID_PARAMETER" % what)
+    st, _, _ = prop(rid + 1000, 13 | SET, 0, 1)
+    check(st == status_of(1229), "a set for an unknown request: ERROR_CONNECTION_INVALID")
+    st, _, _ = prop(rid, 12 | SET, 0, 1)
+    check(st == 0, "set TransportIdleConnectionTimeout 1 s")
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"one"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"one", "the tagged response arrives")
+    # the next request's response is not tagged; the idle timeout stays the connection's
+    c.sendall(b"GET /q HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    rid = Image(data, BASE).request_id
+    check(server_tos(port, cport) == 0, "the next request of the connection: DSCP 0 again (%r)" % server_tos(port, cport))
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"two"))
+    status, _, body = read_response(c)
+    check(status == 200 and body == b"two", "the next response arrives")
+    t0 = time.time()
+    gone = closed_by_peer(c, timeout=4)
+    check(gone and 0.7 < time.time() - t0 < 2.5, "the idle connection is closed after its 1 s (%.2f s)" % (time.time() - t0))
+    c.close()
+    # 0: the configured idle timer again
+    c = http(port, b"GET /r HTTP/1.1\r\nHost: x\r\n\r\n")
+    st, _, data = eng.wait(receive_image(eng, 1)) or (None, 0, b"")
+    rid = Image(data, BASE).request_id
+    prop(rid, 12 | SET, 0, 1)
+    st, _, _ = prop(rid, 12 | SET, 0, 0)
+    check(st == 0, "set TransportIdleConnectionTimeout 0")
+    eng.call(1, IOCTL_SEND, wire_response(rid, body=b"three"))
+    read_response(c)
+    check(not closed_by_peer(c, timeout=2), "with 0 the connection keeps the configured idle timer")
+    c.close()
+    eng.shutdown()
+
+
 def test_restarted(binary, workdir):
     """--restarted PID (the driver restarting a dead engine): the restart is
     logged, and the dead engine's queue memory is marked closed and removed,
@@ -1631,7 +1706,7 @@ def main():
                  test_parameters, test_file_chunks, test_connection_buffers,
                  test_ring_handover, test_half_closed_client, test_slot_tags, test_disconnects,
                  test_opaque, test_named_queues, test_named_queue_sd, test_ranges, test_cache, test_url_groups, test_w3c_log,
-                 test_delegate_input, test_httperr, test_restarted):
+                 test_delegate_input, test_httperr, test_request_properties, test_restarted):
         try:
             test(binary, workdir)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -1,5 +1,5 @@
 /*
- * TCP_INFO in Windows' TCP_INFO_v0/v1 layout (tcpinfo.c): offsets, the
+ * TCP_INFO in Windows' TCP_INFO_v0/v1/v2 layout (tcpinfo.c): offsets, the
  * state mapping, segments counted as bytes, saturation, and a real socket.
  */
 #include <stdint.h>
@@ -57,6 +57,26 @@ static void test_layout(void)
     CHECK_INT(u64(out, 128), 0);                     /* the tail is written, not left */
     CHECK_INT(hs_tcp_ideal_send_backlog(&ti), 10000);
 
+    /* v2: v1, then out-of-order packets and ECN */
+    ti.tcpi_rcv_ooopack = 7;
+    ti.tcpi_options |= TCPI_OPT_ECN;
+    {
+        uint8_t v2[HS_TCP_INFO_V2_SIZE + 1], v1[HS_TCP_INFO_V1_SIZE];
+        memset(v2, 0xcc, sizeof(v2));
+        hs_tcp_info_windows(&ti, &x, 2, v2);
+        hs_tcp_info_windows(&ti, &x, 1, v1);
+        CHECK(!memcmp(v1, v2, sizeof(v1)));          /* the same first 136 bytes */
+        CHECK_INT(u32(v2, 136), 7);                  /* OutOfOrderPktsIn */
+        CHECK_INT(v2[140], 1);                       /* EcnNegotiated */
+        CHECK_INT(v2[141] | v2[142] | v2[143], 0);   /* padding */
+        CHECK_INT(u32(v2, 144), 0);                  /* EceAcksIn: not counted */
+        CHECK_INT(u32(v2, 148), 0);                  /* PtoEpisodes: not counted */
+        CHECK_INT(v2[HS_TCP_INFO_V2_SIZE], 0xcc);    /* and no more */
+        ti.tcpi_options &= ~TCPI_OPT_ECN;
+        hs_tcp_info_windows(&ti, &x, 2, v2);
+        CHECK_INT(v2[140], 0);
+    }
+
     /* v0 writes 88 bytes and no more */
     memset(out, 0xcc, sizeof(out));
     hs_tcp_info_windows(&ti, &x, 0, out);
@@ -75,7 +95,7 @@ static void test_socket(void)
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     socklen_t len = sizeof(a);
     int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0), s;
-    uint8_t out[HS_TCP_INFO_V1_SIZE];
+    uint8_t out[HS_TCP_INFO_V2_SIZE];
     uint32_t size = 0;
 
     bind(l, (struct sockaddr *)&a, sizeof(a));
@@ -92,6 +112,9 @@ static void test_socket(void)
     CHECK_INT(u64(out, 56), 5);
     CHECK_INT(hs_tcp_property(s, 5, 3, out, &size), 0);
     CHECK_INT(size, HS_TCP_INFO_V1_SIZE);
+    CHECK_INT(hs_tcp_property(s, 5, 10, out, &size), 0);
+    CHECK_INT(size, HS_TCP_INFO_V2_SIZE);
+    CHECK_INT(u32(out, 0), 4);
     CHECK_INT(hs_tcp_property(s, 5, 0, out, &size), 0);
     CHECK_INT(size, HS_ISB_SIZE);
     CHECK_INT(hs_tcp_property(s, 5, 2, out, &size), 87);   /* not a TCP property */

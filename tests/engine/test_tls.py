@@ -25,6 +25,8 @@ IOCTL_REQUEST_PROPERTY = ctl_code(0x90b)
 IOCTL_CLIENT_CERT = ctl_code(0x90c)
 FLAG_NEGOTIATE_CLIENT_CERT, FLAG_REJECT, FLAG_DISABLE_TLS13 = 0x2, 0x8, 0x40
 FLAG_ENABLE_SESSION_TICKET, FLAG_DISABLE_TLS12, FLAG_DISABLE_SESSION_ID = 0x800, 0x1000, 0x4000
+FLAG_CACHE_CLIENT_HELLO = 0x8000
+IOCTL_SERVICE_STATE = ctl_code(0x906)
 
 
 def ssl_line(kind, subject, leaf, flags=0, store="MY", checkmode=0, freshness=0, urltimeout=0):
@@ -349,6 +351,89 @@ def test_flags(binary, workdir, pki):
     finish(eng, srv)
 
 
+def hello_state(eng):
+    """(ClientHellos kept, their bytes) from the service state's H line."""
+    st, n, data = eng.call(1, IOCTL_SERVICE_STATE, b"", 1 << 20)
+    for line in data[:n].decode().splitlines():
+        f = line.split()
+        if f and f[0] == "H":
+            return int(f[1]), int(f[2])
+    return None
+
+
+def records_of(data):
+    """[(content type, payload)] of TLS records; None if the bytes are not whole records."""
+    out, i = [], 0
+    while i < len(data):
+        if i + 5 > len(data):
+            return None
+        n = struct.unpack_from(">H", data, i + 3)[0]
+        if i + 5 + n > len(data):
+            return None
+        out.append((data[i], data[i + 5:i + 5 + n]))
+        i += 5 + n
+    return out
+
+
+def test_client_hello(binary, workdir, pki):
+    """HttpRequestPropertyTlsClientHello: the ClientHello's records, kept only
+    on a binding with ENABLE_CACHE_CLIENT_HELLO, until the connection ends."""
+    leaf = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
+    port, plain = free_port(), free_port()
+    config = (ssl_line("ip", "0.0.0.0:%d" % port, leaf, FLAG_CACHE_CLIENT_HELLO) +
+              ssl_line("ip", "0.0.0.0:%d" % plain, leaf, 0))
+    eng, srv = start(binary, workdir, "hello", port, config, {leaf.thumbprint: leaf.material()},
+                     urls=["https://+:%d/" % port, "https://+:%d/" % plain])
+    seen = {}
+
+    def query(img):
+        q = struct.pack("<QII", img.request_id, 11, 0)
+        seen["probe"] = eng.call(1, IOCTL_REQUEST_PROPERTY, q, 0)
+        size = seen["probe"][1]
+        seen["short"] = eng.call(1, IOCTL_REQUEST_PROPERTY, q, max(size - 1, 0))
+        seen["full"] = eng.call(1, IOCTL_REQUEST_PROPERTY, q, size)
+        seen["state"] = hello_state(eng)
+    srv.on_request = query
+    for version in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
+        seen.clear()
+        r = https_get(port, client_context(pki, maximum=version), sni="localhost")
+        check(r["status"] == 200, "a request on a binding that keeps the ClientHello (%r)" % r["error"])
+        st, size, _ = seen.get("probe") or (None, 0, b"")
+        check(st == status_of(234) and size > 50, "TlsClientHello with no room: ERROR_MORE_DATA and its size (%r %r)"
+              % (st, size))
+        st, info, _ = seen.get("short") or (None, 0, b"")
+        check(st == status_of(234) and info == size, "one byte short: ERROR_MORE_DATA and the size")
+        st, info, data = seen.get("full") or (None, 0, b"")
+        check(st == 0 and info == size == len(data), "TlsClientHello: %d bytes (%r)" % (size, st))
+        recs = records_of(data)
+        check(recs is not None and all(t == 22 for t, _ in recs), "whole handshake records, as the client sent them")
+        msg = b"".join(p for _, p in recs or ())
+        check(msg[:1] == b"\x01" and 4 + int.from_bytes(msg[1:4], "big") == len(msg),
+              "they carry one ClientHello message, whole")
+        check(b"localhost" in msg, "with the SNI the client sent")
+        check(data[1:3] in (b"\x03\x01", b"\x03\x03"), "the record version as sent (%r)" % data[1:3])
+        check(seen.get("state") == (1, size), "the service state counts it: %r" % (seen.get("state"),))
+    for _ in range(50):
+        if hello_state(eng) == (0, 0):
+            break
+        time.sleep(0.05)
+    check(hello_state(eng) == (0, 0), "the connection ended: nothing kept (%r)" % (hello_state(eng),))
+    seen.clear()
+    r = https_get(plain, client_context(pki), sni="localhost")
+    st, _, _ = seen.get("probe") or (None, 0, b"")
+    check(r["status"] == 200 and st == status_of(1),
+          "a binding without ENABLE_CACHE_CLIENT_HELLO: ERROR_INVALID_FUNCTION (%r)" % (st,))
+    check(seen.get("state") == (0, 0), "and nothing is kept for its connection (%r)" % (seen.get("state"),))
+    # a handshake that never finishes keeps nothing after its connection
+    raw = socket.create_connection(("127.0.0.1", port), timeout=5)
+    raw.sendall(bytes.fromhex("16030100") + b"\x05" + b"\x01\x00\x00\x01\x00")
+    time.sleep(0.2)
+    raw.close()
+    time.sleep(0.2)
+    check(hello_state(eng) == (0, 0), "a broken ClientHello leaves nothing kept (%r)" % (hello_state(eng),))
+    finish(eng, srv)
+
+
 def test_sessions(binary, workdir, pki):
     leaf = pki.leaf("rsa", "localhost", dns=["localhost"], ips=["127.0.0.1"])
     port = free_port()
@@ -600,7 +685,7 @@ def main():
     os.makedirs(workdir, exist_ok=True)
     pki = Pki(os.path.join(workdir, "pki"))
     for test in (test_basics, test_lookup_and_changes, test_flags, test_sessions, test_certificate_fetch,
-                 test_key_update_user_space, test_file_chunks, test_client_certificates):
+                 test_key_update_user_space, test_file_chunks, test_client_certificates, test_client_hello):
         try:
             test(binary, workdir, pki)
         except Exception as e:   # a crash of the script is a failure, not a hang

@@ -370,6 +370,19 @@ void hs_conn_set_nagle(struct hs_conn *c, int on)
     if (!setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay))) c->nagle = !!on;
 }
 
+int hs_conn_set_dscp(struct hs_conn *c, unsigned dscp)
+{
+    int tos = (int)(dscp << 2);   /* the DS field's upper six bits; ECN's two stay the kernel's */
+    int ret;
+
+    if (c->dead) return EPIPE;
+    if (c->local.sa.sa_family == AF_INET6) ret = setsockopt(c->fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+    else ret = setsockopt(c->fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+    if (ret) return errno;
+    c->dscp_set = dscp != 0;
+    return 0;
+}
+
 /* Answers with a page http.sys generates itself, then closes (KB 820729). */
 static void send_error(struct hs_conn *c, enum hs_page page)
 {
@@ -720,6 +733,9 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     req->keep_alive = hp->keep_alive;
     req->head_bytes = hp->head_len;
     c->req = req;
+    /* a DSCP tag is for the packets of the response of the request that set
+     * it: the next request's response goes out untagged again */
+    if (c->dscp_set) hs_conn_set_dscp(c, 0);
 
     end_body(c);
     if (hp->body_kind == HP_BODY_LENGTH && hp->content_length)

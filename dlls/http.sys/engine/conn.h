@@ -59,6 +59,8 @@ struct hs_conn
     unsigned coalesce : 1;            /* writes wait for the next turn of the loop (BUFFER_DATA) */
     unsigned nagle : 1;               /* TCP_NODELAY is off (ENABLE_NAGLING) */
     unsigned throttled : 1;           /* waits for its group's bandwidth (throttle.c) */
+    unsigned dscp_set : 1;            /* a request set HttpRequestPropertyDscpTag on the socket */
+    uint16_t idle_timeout_s;          /* HttpRequestPropertyTransportIdleConnectionTimeout; 0: none */
     struct hs_conn *bucket_next;      /* the next in its bucket of that table */
     struct hs_list disconnect_waiters; /* pending HttpWaitForDisconnect calls */
     uint64_t accepted_ms;             /* hs_now_ms() at accept: TCP_INFO's ConnectionTimeMs */
@@ -78,6 +80,9 @@ void hs_conn_coalesce(struct hs_conn *c, int on);
 /* HTTP_SEND_RESPONSE_FLAG_ENABLE_NAGLING: Nagle's algorithm for what is sent
  * now; connections otherwise run with TCP_NODELAY, as http.sys does. */
 void hs_conn_set_nagle(struct hs_conn *c, int on);
+/* HttpRequestPropertyDscpTag: the DSCP (0-63) of what the socket sends from
+ * now on; 0 on success, else an errno. */
+int hs_conn_set_dscp(struct hs_conn *c, unsigned dscp);
 /* The request no longer needs the connection: move on to the next one. */
 void hs_conn_request_done(struct hs_conn *c, int close_after);
 /* Re-examine buffered input (e.g. the application consumed body bytes). */

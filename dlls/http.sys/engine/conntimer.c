@@ -5,7 +5,9 @@
  * IdleConnection and HeaderWait), then Windows' defaults: 120 s each and
  * 150 bytes per second.  A connection that no request has reached yet has
  * only the service's values, as Windows documents for the application's
- * IdleConnection and HeaderWait.
+ * IdleConnection and HeaderWait.  Above them all, IdleConnection is the
+ * connection's own once a request set its
+ * HttpRequestPropertyTransportIdleConnectionTimeout.
  *
  * No timer runs while the application holds a request and owes nothing to
  * the client (it may think as long as it likes), nor on a connection
@@ -71,6 +73,8 @@ static uint64_t allowance_ms(struct hs_conn *c, enum phase phase)
     switch (phase)
     {
     case PH_IDLE:
+        /* a request's TransportIdleConnectionTimeout is the most specific */
+        if (c->idle_timeout_s) return 1000ull * c->idle_timeout_s;
         return 1000ull * (t.idle_connection ? t.idle_connection : rec->idle_timeout ? rec->idle_timeout : DEFAULT_TIMEOUT_S);
     case PH_HEADER_WAIT:
         return 1000ull * (t.header_wait ? t.header_wait : rec->header_wait ? rec->header_wait : DEFAULT_TIMEOUT_S);

@@ -182,6 +182,8 @@ struct hs_engine
     struct hs_cache *cache;          /* fragments and responses (cachectl.c); NULL until the first */
     struct hs_timer cache_scavenger; /* UriScavengerPeriod */
     struct hs_httperr *httperr;      /* the HTTPERR log (errlog.h); NULL: not written */
+    uint32_t hello_count;            /* ClientHellos kept for HttpRequestPropertyTlsClientHello (tls.c) */
+    uint64_t hello_bytes;            /* and their bytes */
 };
 
 /* engine.c */

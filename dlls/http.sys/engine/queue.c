@@ -14,6 +14,7 @@
 #include "request.h"
 #include "conntable.h"
 #include "conn.h"
+#include "conntimer.h"
 #include "shmq.h"
 #include "listener.h"
 #include "urlprefix.h"
@@ -28,6 +29,7 @@
 #define ERROR_INVALID_HANDLE      6
 #define ERROR_NOT_ENOUGH_MEMORY   8
 #define ERROR_HANDLE_EOF          38
+#define ERROR_NOT_SUPPORTED       50
 #define ERROR_INVALID_PARAMETER   87
 #define ERROR_MORE_DATA           234
 #define ERROR_INVALID_FUNCTION    1
@@ -682,6 +684,9 @@ static void ioctl_service_state(struct hs_engine *eng, struct hs_op *op)
         }
     }
     hs_cachectl_describe(eng, &out);
+    /* what HttpRequestPropertyTlsClientHello keeps: a cost of every connection on such a binding */
+    snprintf(line, sizeof(line), "H %u %llu\n", eng->hello_count, (unsigned long long)eng->hello_bytes);
+    hs_buf_adds(&out, line);
     /* what each connection holds, for the tests (netsh reads Q, N, U and K only) */
     HS_LIST_FOR_EACH_SAFE(cur, next, &eng->conns)
     {
@@ -694,13 +699,34 @@ static void ioctl_service_state(struct hs_engine *eng, struct hs_op *op)
     hs_buf_free(&out);
 }
 
-/* HttpQueryRequestProperty: what the engine knows of the request's connection. */
+/* HttpSetRequestProperty of what applies to the request's connection. */
+static uint32_t set_request_property(struct hs_conn *c, uint32_t property, uint32_t value)
+{
+    switch (property)
+    {
+    case HS_PROPERTY_IDLE_TIMEOUT:
+        /* seconds, a USHORT; 0 gives the connection back the configured timer */
+        if (value > 0xffff) return ERROR_INVALID_PARAMETER;
+        c->idle_timeout_s = (uint16_t)value;
+        hs_conn_timer_update(c, 0);
+        return 0;
+    case HS_PROPERTY_DSCP_TAG:
+        if (value > 0x3f) return ERROR_INVALID_PARAMETER;
+        return hs_conn_set_dscp(c, value) ? ERROR_NOT_SUPPORTED : 0;
+    default:
+        return ERROR_INVALID_PARAMETER;
+    }
+}
+
+/* HttpQueryRequestProperty: what the engine knows of the request's
+ * connection; with HS_PROPERTY_SET, HttpSetRequestProperty. */
 static void ioctl_request_property(struct hs_engine *eng, struct hs_queue *q, struct hs_op *op,
                                    const uint8_t *in, uint32_t len)
 {
     struct hs_property_params p;
     struct hs_request *req;
     uint8_t data[HS_PROP_CIPHER_INFO_SIZE];
+    const uint8_t *out = data;
     uint32_t size = 0, err;
 
     if (len < sizeof(p)) { hs_engine_complete(eng, op, ERROR_INVALID_PARAMETER, 0, NULL, 0); return; }
@@ -710,6 +736,11 @@ static void ioctl_request_property(struct hs_engine *eng, struct hs_queue *q, st
     if (!req || req->state != RS_DELIVERED || !req->conn)
     {
         hs_engine_complete(eng, op, ERROR_CONNECTION_INVALID, 0, NULL, 0);
+        return;
+    }
+    if (p.property & HS_PROPERTY_SET)
+    {
+        hs_engine_complete(eng, op, set_request_property(req->conn, p.property & ~HS_PROPERTY_SET, p.value), 0, NULL, 0);
         return;
     }
     switch (p.property)
@@ -722,9 +753,13 @@ static void ioctl_request_property(struct hs_engine *eng, struct hs_queue *q, st
         size = HS_PROP_CIPHER_INFO_SIZE;
         err = hs_tls_property_cipher_info(req->conn, data);
         break;
+    case HS_PROPERTY_TLS_CLIENT_HELLO:
+        err = hs_tls_property_client_hello(req->conn, &out, &size);
+        break;
     case HS_PROPERTY_ISB:
     case HS_PROPERTY_TCP_INFO_V0:
     case HS_PROPERTY_TCP_INFO_V1:
+    case HS_PROPERTY_TCP_INFO_V2:
         err = hs_tcp_property(req->conn->fd, hs_now_ms() - req->conn->accepted_ms, (int)p.property, data, &size);
         break;
     default:
@@ -733,7 +768,7 @@ static void ioctl_request_property(struct hs_engine *eng, struct hs_queue *q, st
     }
     if (err) hs_engine_complete(eng, op, err, 0, NULL, 0);
     else if (op->out_size < size) hs_engine_complete(eng, op, ERROR_MORE_DATA, size, NULL, 0);
-    else hs_engine_complete(eng, op, 0, size, data, size);
+    else hs_engine_complete(eng, op, 0, size, out, size);
 }
 
 int hs_queue_full(struct hs_queue *q)

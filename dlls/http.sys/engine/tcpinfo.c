@@ -17,6 +17,7 @@
 #define PROP_ISB          0   /* HttpRequestPropertyIsb */
 #define PROP_TCP_INFO_V0  1   /* HttpRequestPropertyTcpInfoV0 */
 #define PROP_TCP_INFO_V1  3   /* HttpRequestPropertyTcpInfoV1 */
+#define PROP_TCP_INFO_V2  10  /* HttpRequestPropertyTcpInfoV2 */
 
 /* Windows' TCPSTATE from Linux's TCP_* states. */
 static uint32_t windows_state(uint8_t linux_state)
@@ -52,7 +53,7 @@ void hs_tcp_info_windows(const struct tcp_info *ti, const struct hs_tcp_extra *x
 {
     uint64_t mss = ti->tcpi_snd_mss;
 
-    memset(out, 0, version ? HS_TCP_INFO_V1_SIZE : HS_TCP_INFO_V0_SIZE);
+    memset(out, 0, version == 2 ? HS_TCP_INFO_V2_SIZE : version ? HS_TCP_INFO_V1_SIZE : HS_TCP_INFO_V0_SIZE);
     put32(out, 0, windows_state(ti->tcpi_state));
     put32(out, 4, mss);
     put64(out, 8, x->connection_ms);
@@ -82,6 +83,13 @@ void hs_tcp_info_windows(const struct tcp_info *ti, const struct hs_tcp_extra *x
         uint64_t busy = ti->tcpi_busy_time, other = ti->tcpi_rwnd_limited + ti->tcpi_sndbuf_limited;
         put32(out, 108, busy > other ? (busy - other) / 1000 : 0);
     }
+    if (version < 2) return;
+    put32(out, 136, ti->tcpi_rcv_ooopack);
+    out[140] = (ti->tcpi_options & TCPI_OPT_ECN) != 0;
+    /* ACKs that carried ECE, and tail-loss probe episodes: Linux keeps no
+     * per-connection count of either */
+    put32(out, 144, 0);
+    put32(out, 148, 0);
 }
 
 uint32_t hs_tcp_ideal_send_backlog(const struct tcp_info *ti)
@@ -95,13 +103,19 @@ uint32_t hs_tcp_property(int fd, uint64_t connection_ms, int property, uint8_t *
     struct tcp_info ti;
     struct hs_tcp_extra x;
     socklen_t len = sizeof(ti);
-    int rcvbuf = 0;
+    int rcvbuf = 0, version;
 
-    if (property != PROP_ISB && property != PROP_TCP_INFO_V0 && property != PROP_TCP_INFO_V1)
-        return ERROR_INVALID_PARAMETER;
+    switch (property)
+    {
+    case PROP_ISB:         version = -1; break;
+    case PROP_TCP_INFO_V0: version = 0; break;
+    case PROP_TCP_INFO_V1: version = 1; break;
+    case PROP_TCP_INFO_V2: version = 2; break;
+    default: return ERROR_INVALID_PARAMETER;
+    }
     memset(&ti, 0, sizeof(ti));
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len)) return ERROR_INVALID_FUNCTION;
-    if (property == PROP_ISB)
+    if (version < 0)
     {
         uint32_t isb = hs_tcp_ideal_send_backlog(&ti);
         memcpy(out, &isb, 4);
@@ -112,7 +126,7 @@ uint32_t hs_tcp_property(int fd, uint64_t connection_ms, int property, uint8_t *
     getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len);
     x.connection_ms = connection_ms;
     x.rcvbuf = rcvbuf > 0 ? (uint32_t)rcvbuf : 0;
-    hs_tcp_info_windows(&ti, &x, property == PROP_TCP_INFO_V1, out);
-    *size = property == PROP_TCP_INFO_V1 ? HS_TCP_INFO_V1_SIZE : HS_TCP_INFO_V0_SIZE;
+    hs_tcp_info_windows(&ti, &x, version, out);
+    *size = version == 2 ? HS_TCP_INFO_V2_SIZE : version ? HS_TCP_INFO_V1_SIZE : HS_TCP_INFO_V0_SIZE;
     return 0;
 }

@@ -59,6 +59,7 @@
 #define FLAG_ENABLE_SESSION_TICKET 0x0800
 #define FLAG_DISABLE_TLS12         0x1000
 #define FLAG_DISABLE_SESSION_ID    0x4000
+#define FLAG_CACHE_CLIENT_HELLO    0x8000
 
 #define SESSION_TIMEOUT_S 36000    /* Schannel's ServerCacheTime default: 10 hours */
 
@@ -81,6 +82,110 @@ static const char tls13_suites[] = "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA25
 static struct hs_conn *conn_of(const SSL *ssl)
 {
     return SSL_get_app_data(ssl);
+}
+
+/* ------------------------------------------------------------------------ */
+/* the ClientHello, for HttpRequestPropertyTlsClientHello                    */
+/* ------------------------------------------------------------------------ */
+
+/* The binding is known only once OpenSSL has read the whole ClientHello, so
+ * its records are kept from the start when any binding might want them, and
+ * dropped as soon as the chosen binding does not (client_hello).  What is
+ * kept is the bytes as the client sent them: each TLS record header (type
+ * 22, version, length) and the part of the message it carried.  Windows
+ * documents only "the contents of the TLS Client Hello message" as a BYTE[];
+ * the records are what ASP.NET Core's Kestrel gives to the same callback, so
+ * one parser serves both servers. */
+
+#define HELLO_MAX_RECORDS 32   /* a ClientHello in more records than this is not kept */
+
+struct hs_hello_capture
+{
+    uint32_t records;
+    unsigned overflow : 1;
+    uint8_t header[HELLO_MAX_RECORDS][5];
+};
+
+static void drop_hello(struct hs_conn *c)
+{
+    struct hs_tls_conn *t = c->tls;
+
+    free(t->capture);
+    t->capture = NULL;
+    if (!t->client_hello) return;
+    c->eng->hello_count--;
+    c->eng->hello_bytes -= t->client_hello_len;
+    free(t->client_hello);
+    t->client_hello = NULL;
+    t->client_hello_len = 0;
+}
+
+/* The message and the headers of the records that carried it, as they came. */
+static void keep_hello(struct hs_conn *c, const uint8_t *msg, size_t len)
+{
+    struct hs_tls_conn *t = c->tls;
+    const struct hs_hello_capture *h = t->capture;
+    size_t total = len, done = 0, i, n;
+    uint8_t *out, *p;
+
+    for (i = 0; i < h->records; i++) total += 5;
+    if (!h->records || total > UINT32_MAX || !(out = malloc(total))) return;
+    p = out;
+    for (i = 0; i < h->records && done < len; i++)
+    {
+        n = ((size_t)h->header[i][3] << 8) | h->header[i][4];
+        if (n > len - done) n = len - done;
+        memcpy(p, h->header[i], 5);
+        memcpy(p + 5, msg + done, n);
+        p += 5 + n;
+        done += n;
+    }
+    if (done < len)
+    {
+        /* the headers do not account for the message: not what came */
+        free(out);
+        return;
+    }
+    t->client_hello = out;
+    t->client_hello_len = (uint32_t)(p - out);
+    c->eng->hello_count++;
+    c->eng->hello_bytes += t->client_hello_len;
+}
+
+static void capture_hello(int write_p, int version, int content_type, const void *buf, size_t len, SSL *ssl,
+                          void *arg)
+{
+    struct hs_conn *c = conn_of(ssl);
+    struct hs_tls_conn *t = c->tls;
+    struct hs_hello_capture *h = t->capture;
+    const uint8_t *p = buf;
+
+    (void)version;
+    (void)arg;
+    if (write_p || !h) return;
+    if (content_type == SSL3_RT_HEADER)
+    {
+        if (len != 5 || p[0] != SSL3_RT_HANDSHAKE) return;
+        if (h->records == HELLO_MAX_RECORDS) h->overflow = 1;
+        else memcpy(h->header[h->records++], p, 5);
+        return;
+    }
+    if (content_type != SSL3_RT_HANDSHAKE || len < 4) return;
+    /* the first handshake message of the client: only the first ClientHello
+     * (not the second after a HelloRetryRequest) is the connection's */
+    if (p[0] == SSL3_MT_CLIENT_HELLO && !h->overflow) keep_hello(c, p, len);
+    free(t->capture);
+    t->capture = NULL;
+    SSL_set_msg_callback(ssl, NULL);
+}
+
+static int any_binding_keeps_hello(const struct hs_records *r)
+{
+    uint32_t i;
+
+    for (i = 0; i < r->ssl_count; i++)
+        if (r->ssl[i].flags & FLAG_CACHE_CLIENT_HELLO) return 1;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -233,6 +338,7 @@ static int apply_binding(SSL *ssl, struct hs_tls_conn *t, const struct hs_ssl_bi
     tls13 = max == TLS1_3_VERSION && client_offers_tls13(ssl);
     if (kernel_ssl && (tls13 || (b->flags & FLAG_NEGOTIATE_CLIENT_CERT))) SSL_set_options(ssl, SSL_OP_ENABLE_KTLS);
     t->binding_flags = b->flags;
+    if (!(b->flags & FLAG_CACHE_CLIENT_HELLO)) drop_hello(conn_of(ssl));
     t->check_mode = b->checkmode;
     t->freshness = b->freshness;
     t->url_timeout = b->urltimeout;
@@ -417,6 +523,8 @@ int hs_tls_conn_start(struct hs_conn *c)
     SSL_set_accept_state(t->ssl);
     hs_list_init(&t->wait.link);
     hs_list_init(&t->cert_ops);
+    if (any_binding_keeps_hello(&c->eng->records) && (t->capture = calloc(1, sizeof(*t->capture))))
+        SSL_set_msg_callback(t->ssl, capture_hello);
     c->tls = t;
     return 0;
 }
@@ -557,6 +665,7 @@ void hs_tls_conn_free(struct hs_conn *c)
     SSL_free(t->ssl);
     ERR_clear_error();
     free(t->client_cert);
+    drop_hello(c);
     hs_cert_material_unref(t->cert);
     free(t);
     c->tls = NULL;

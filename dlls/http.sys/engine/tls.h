@@ -27,6 +27,7 @@
 
 struct hs_engine;
 struct hs_conn;
+struct hs_hello_capture;
 
 #define HS_TLS_MAX_SESSIONS 4           /* sessions one connection can create (TLS 1.3 tickets) */
 
@@ -56,6 +57,10 @@ struct hs_tls_conn
     uint64_t chain_op;                   /* the client's chain is being verified (CHAIN_REQUEST id) */
     struct hs_list cert_ops;             /* HttpReceiveClientCertificate calls waiting for it */
     struct hs_timer cert_timer;          /* how long the client has to answer a certificate request */
+    struct hs_hello_capture *capture;    /* the ClientHello's records, while they arrive */
+    uint8_t *client_hello;               /* the records of the ClientHello, kept when the binding has
+                                            ENABLE_CACHE_CLIENT_HELLO (HttpRequestPropertyTlsClientHello) */
+    uint32_t client_hello_len;
     uint8_t *client_cert;                /* DER of the client's certificate, once received */
     uint32_t client_cert_len;
     uint32_t client_cert_flags;          /* CertFlags: the chain's verification result */

@@ -147,6 +147,16 @@ uint32_t hs_tls_property_sni(struct hs_conn *c, uint8_t out[HS_PROP_SNI_SIZE])
     return 0;
 }
 
+uint32_t hs_tls_property_client_hello(struct hs_conn *c, const uint8_t **data, uint32_t *size)
+{
+    /* ERROR_INVALID_FUNCTION also where the binding does not keep it:
+     * there is nothing to answer for this request */
+    if (!c->tls || !c->tls->client_hello) return 1;
+    *data = c->tls->client_hello;
+    *size = c->tls->client_hello_len;
+    return 0;
+}
+
 /* BCrypt's algorithm names, which Schannel reports. */
 static const char *cipher_name(int nid)
 {

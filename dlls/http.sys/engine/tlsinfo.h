@@ -21,5 +21,9 @@ void hs_tls_request_info(struct hs_conn *c, struct hs_wire_ssl_input *out);
 /* 0, or ERROR_INVALID_FUNCTION (1) when the connection has no TLS. */
 uint32_t hs_tls_property_sni(struct hs_conn *c, uint8_t out[HS_PROP_SNI_SIZE]);
 uint32_t hs_tls_property_cipher_info(struct hs_conn *c, uint8_t out[HS_PROP_CIPHER_INFO_SIZE]);
+/* The ClientHello's records, kept when the connection's binding has
+ * ENABLE_CACHE_CLIENT_HELLO; else ERROR_INVALID_FUNCTION.  data stays the
+ * connection's. */
+uint32_t hs_tls_property_client_hello(struct hs_conn *c, const uint8_t **data, uint32_t *size);
 
 #endif

@@ -117,10 +117,13 @@ int main(int argc, char **argv)
     {
         BOOL (WINAPI *is_supported)(ULONG) = (void *)GetProcAddress(dll, "HttpIsFeatureSupported");
         ULONG f;
-        /* delegation, the TLS session flags and the cipher-info query are there; the rest is not */
+        /* delegation, the TLS session flags, the cached ClientHello, the idle-timeout and DSCP request
+         * properties and the cipher-info query are there; the rest is not */
         for (f = 0; is_supported && f <= 17; f++)
-            ok(is_supported(f) == (f == 3 || f == 5 || f == 6 || f == 15), "HttpIsFeatureSupported(%lu): expected %s\n", f,
-               f == 3 || f == 5 || f == 6 || f == 15 ? "TRUE" : "FALSE");
+        {
+            BOOL expect = f == 3 || f == 5 || f == 6 || f == 11 || f == 12 || f == 14 || f == 15;
+            ok(is_supported(f) == expect, "HttpIsFeatureSupported(%lu): expected %s\n", f, expect ? "TRUE" : "FALSE");
+        }
     }
     {
         ULONG (WINAPI *client_cert)(HANDLE, HTTP_CONNECTION_ID, ULONG, void *, ULONG, ULONG *, OVERLAPPED *) =

@@ -1,7 +1,8 @@
 /*
  * HTTPS conformance tests: an SSL binding made with HttpSetServiceConfiguration for a certificate
  * of LocalMachine\MY, an https:// registration, and what a request that came over TLS carries
- * (HTTP_REQUEST.pSslInfo, the TLS request properties), with WinHTTP as the client.
+ * (HTTP_REQUEST.pSslInfo, the TLS request properties, the ClientHello a binding with
+ * ENABLE_CACHE_CLIENT_HELLO keeps), with WinHTTP as the client.
  *
  * Usage: https.exe PORT      (uses PORT and PORT+1; PORT+1 stays plain HTTP)
  *
@@ -26,8 +27,11 @@
 typedef ULONG (WINAPI *query_property_fn)(HANDLE, HTTP_REQUEST_ID, ULONG, void *, ULONG, void *, ULONG, ULONG *,
                                           OVERLAPPED *);
 
+#define FLAG_ENABLE_CACHE_CLIENT_HELLO 0x8000   /* HTTP_SERVICE_CONFIG_SSL_FLAG_ENABLE_CACHE_CLIENT_HELLO */
+
 static USHORT port;
 static BYTE cert_hash[20];
+static DWORD binding_flags;   /* DefaultFlags of the binding the tests make */
 static query_property_fn query_property;
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -112,6 +116,7 @@ static ULONG binding(BOOL add)
     set.ParamDesc.pSslHash = cert_hash;
     set.ParamDesc.pSslCertStoreName = (WCHAR *)L"MY";
     set.ParamDesc.AppId.Data1 = 0x1234;
+    set.ParamDesc.DefaultFlags = binding_flags;
     if (add) return HttpSetServiceConfiguration(NULL, HttpServiceConfigSSLCertInfo, &set, sizeof(set), NULL);
     return HttpDeleteServiceConfiguration(NULL, HttpServiceConfigSSLCertInfo, &set, sizeof(set), NULL);
 }
@@ -224,6 +229,60 @@ static void check_properties(HANDLE queue, HTTP_REQUEST_ID id)
     ok(!ret && (dword == 0x303 || dword == 0x304), "TlsCipherInfo.dwProtocol: expected TLS 1.2 or 1.3, got %#lx\n", dword);
     ret = query_property(queue, id, 99, NULL, 0, cipher, sizeof(cipher), &bytes, NULL);
     ok(ret == ERROR_INVALID_PARAMETER, "an unknown property: expected ERROR_INVALID_PARAMETER, got %lu\n", ret);
+    ret = query_property(queue, id, 11 /* HttpRequestPropertyTlsClientHello */, NULL, 0, cipher, sizeof(cipher), &bytes, NULL);
+    ok(ret == ERROR_INVALID_FUNCTION, "TlsClientHello on a binding without ENABLE_CACHE_CLIENT_HELLO: "
+       "expected ERROR_INVALID_FUNCTION (1), got %lu\n", ret);
+}
+
+/* HttpRequestPropertyTlsClientHello on a binding with ENABLE_CACHE_CLIENT_HELLO: the bytes of the
+ * ClientHello as the client sent them, TLS record headers included; probed for with no buffer. */
+static void test_client_hello(HANDLE queue)
+{
+    HTTP_REQUEST_V1 *req = alloc_request();
+    BYTE *hello = NULL;
+    struct fetch f;
+    BOOL timed_out, sni = FALSE;
+    ULONG ret, bytes, size = 0, i;
+
+    binding(FALSE);
+    binding_flags = FLAG_ENABLE_CACHE_CLIENT_HELLO;
+    ret = binding(TRUE);
+    ok(ret == NO_ERROR, "a binding with ENABLE_CACHE_CLIENT_HELLO: expected NO_ERROR, got %lu\n", ret);
+    fetch_start(&f, L"localhost", port, TRUE, FALSE);
+    ret = receive_request_sync(queue, HTTP_NULL_ID, 0, req, REQ_BUFFER_SIZE, &bytes, 10000, &timed_out);
+    ok(ret == NO_ERROR, "a request over TLS: expected NO_ERROR, got %lu\n", ret);
+    if (ret || !query_property) goto done;
+    ret = query_property(queue, req->RequestId, 11, NULL, 0, NULL, 0, &size, NULL);
+    ok(ret == ERROR_MORE_DATA, "TlsClientHello with no buffer: expected ERROR_MORE_DATA (234), got %lu\n", ret);
+    ok(size > 5 + 4 + 38, "TlsClientHello with no buffer: expected the size of a ClientHello, got %lu\n", size);
+    if (size <= 5 + 4 + 38 || size > 65536) goto answer;
+    hello = malloc(size + 1);
+    hello[size] = 0xcc;
+    ret = query_property(queue, req->RequestId, 11, NULL, 0, hello, size - 1, &bytes, NULL);
+    ok(ret == ERROR_MORE_DATA && bytes == size, "TlsClientHello one byte short: expected ERROR_MORE_DATA (234) and %lu, "
+       "got %lu and %lu\n", size, ret, bytes);
+    ret = query_property(queue, req->RequestId, 11, NULL, 0, hello, size, &bytes, NULL);
+    ok(ret == NO_ERROR && bytes == size, "TlsClientHello: expected NO_ERROR and %lu bytes, got %lu and %lu\n", size, ret, bytes);
+    ok(hello[size] == 0xcc, "TlsClientHello writes its size and no more\n");
+    if (ret) goto answer;
+    ok(hello[0] == 0x16 && hello[1] == 3, "TlsClientHello: expected a handshake record (0x16 0x03), got %#x %#x\n",
+       hello[0], hello[1]);
+    ok(5 + (ULONG)((hello[3] << 8) | hello[4]) <= size, "TlsClientHello: the first record (%u bytes) lies within the %lu\n",
+       (hello[3] << 8) | hello[4], size);
+    ok(hello[5] == 1, "TlsClientHello: expected the message type ClientHello (1), got %u\n", hello[5]);
+    for (i = 0; i + 9 <= size && !sni; i++) sni = !memcmp(hello + i, "localhost", 9);
+    ok(sni, "TlsClientHello: the server name the client sent (localhost) is in it\n");
+answer:
+    answer(queue, req->RequestId, "hello seen");
+done:
+    ok(fetch_wait(&f) && f.error == 0 && f.status == 200, "the client with a cached ClientHello: expected 200, got error %lu, "
+       "status %lu\n", f.error, f.status);
+    free(hello);
+    free(req);
+    binding(FALSE);
+    binding_flags = 0;
+    ret = binding(TRUE);
+    ok(ret == NO_ERROR, "the binding without the flag again: expected NO_ERROR, got %lu\n", ret);
 }
 
 /* HTTP_RECEIVE_SECURE_CHANNEL_TOKEN: the connection's channel binding, a
@@ -437,6 +496,7 @@ int main(int argc, char **argv)
     test_binding_changes(queue);
     test_https_request(queue);
     test_certificate_asked_later(queue);
+    test_client_hello(queue);
 
     HttpRemoveUrl(queue, url);
     CloseHandle(queue);

@@ -1,8 +1,9 @@
 /*
  * Calls about one request that no header declares (found with GetProcAddress, as ASP.NET Core
- * does): HttpQueryRequestProperty's TCP statistics (TcpInfoV0, TcpInfoV1, Isb) and the
- * properties no HTTP/1.1 request has, HttpSetRequestProperty(StreamError), HttpDeclarePush; and
- * HttpPrepareUrl.
+ * does): HttpQueryRequestProperty's TCP statistics (TcpInfoV0, TcpInfoV1, TcpInfoV2, Isb) and the
+ * properties no HTTP/1.1 request over plain TCP has, HttpSetRequestProperty (StreamError,
+ * TransportIdleConnectionTimeout, DscpTag), HttpDeclarePush; and HttpPrepareUrl.  (TlsClientHello
+ * over TLS: https.c.)
  *
  * Usage: request_props.exe PORT
  *
@@ -26,6 +27,10 @@ typedef ULONG (WINAPI *prepare_fn)(void *, ULONG, const WCHAR *, WCHAR **);
 #define PROP_SNI          4
 #define PROP_STREAM_ERROR 5
 #define PROP_TCP_INFO_V2  10
+#define PROP_TLS_CLIENT_HELLO 11
+#define PROP_IDLE_TIMEOUT 12
+#define PROP_DSCP_TAG     13
+#define TCP_INFO_V2_SIZE  152   /* TCP_INFO_v2 (mstcpip.h, Windows 11): TCP_INFO_v1 and four more fields */
 
 static USHORT port;
 static query_fn query_property;
@@ -96,7 +101,33 @@ static void test_tcp_info(HANDLE queue)
     ok(ret == NO_ERROR, "HttpQueryRequestProperty(Isb): expected NO_ERROR, got %lu\n", ret);
     ok(bytes == sizeof(ULONG) && isb >= mss, "Isb: expected a ULONG of at least one segment, got %lu bytes, %lu\n", bytes, isb);
 
+    /* TcpInfoV2: TCP_INFO_v1, then OutOfOrderPktsIn, EcnNegotiated, EceAcksIn, PtoEpisodes */
+    memset(big, 0xcc, sizeof(big));
+    ret = query_property(queue, id, PROP_TCP_INFO_V2, NULL, 0, big, sizeof(big), &bytes, NULL);
+    ok(ret == NO_ERROR, "HttpQueryRequestProperty(TcpInfoV2): expected NO_ERROR, got %lu\n", ret);
+    ok(bytes == TCP_INFO_V2_SIZE, "TcpInfoV2: expected %u bytes, got %lu\n", TCP_INFO_V2_SIZE, bytes);
+    memcpy(&u, big, 4);
+    ok(u == TCPSTATE_ESTABLISHED, "TcpInfoV2.State: expected TCPSTATE_ESTABLISHED (4), got %lu\n", u);
+    memcpy(&u, big + 4, 4);
+    ok(u == mss, "TcpInfoV2.Mss: expected TcpInfoV0's %lu, got %lu\n", mss, u);
+    memcpy(&u, big + 136, 4);
+    ok(u == 0, "TcpInfoV2.OutOfOrderPktsIn on loopback: expected 0, got %lu\n", u);
+    ok(big[140] <= 1, "TcpInfoV2.EcnNegotiated: expected a BOOLEAN, got %u\n", big[140]);
+    ok(big[TCP_INFO_V2_SIZE] == 0xcc, "TcpInfoV2 writes %u bytes and no more\n", TCP_INFO_V2_SIZE);
+    ret = query_property(queue, id, PROP_TCP_INFO_V2, NULL, 0, big, TCP_INFO_V2_SIZE - 1, &bytes, NULL);
+    ok(ret == ERROR_MORE_DATA, "TcpInfoV2 into a buffer one byte short: expected ERROR_MORE_DATA (234), got %lu\n", ret);
+    ok(bytes == TCP_INFO_V2_SIZE, "TcpInfoV2 with ERROR_MORE_DATA: expected the size %u, got %lu\n", TCP_INFO_V2_SIZE, bytes);
+
     /* what no HTTP/1.1 request over plain TCP has */
+    ret = query_property(queue, id, PROP_TLS_CLIENT_HELLO, NULL, 0, big, sizeof(big), &bytes, NULL);
+    ok(ret == ERROR_INVALID_FUNCTION, "TlsClientHello of a plain-HTTP request: expected ERROR_INVALID_FUNCTION (1), got %lu\n", ret);
+    ret = query_property(queue, id, PROP_TLS_CLIENT_HELLO, NULL, 0, NULL, 0, &bytes, NULL);
+    ok(ret == ERROR_INVALID_FUNCTION, "TlsClientHello size probe of a plain-HTTP request: expected ERROR_INVALID_FUNCTION (1), got %lu\n", ret);
+    /* properties that are only set */
+    ret = query_property(queue, id, PROP_IDLE_TIMEOUT, NULL, 0, big, sizeof(big), &bytes, NULL);
+    ok(ret == ERROR_INVALID_FUNCTION, "querying TransportIdleConnectionTimeout: expected ERROR_INVALID_FUNCTION (1), got %lu\n", ret);
+    ret = query_property(queue, id, PROP_DSCP_TAG, NULL, 0, big, sizeof(big), &bytes, NULL);
+    ok(ret == ERROR_INVALID_FUNCTION, "querying DscpTag: expected ERROR_INVALID_FUNCTION (1), got %lu\n", ret);
     ret = query_property(queue, id, PROP_QUIC_STATS, NULL, 0, big, sizeof(big), &bytes, NULL);
     ok(ret == ERROR_INVALID_FUNCTION, "QuicStats of a TCP request: expected ERROR_INVALID_FUNCTION (1), got %lu\n", ret);
     ret = query_property(queue, id, PROP_SNI, NULL, 0, big, sizeof(big), &bytes, NULL);
@@ -163,6 +194,122 @@ static void test_stream_error(HANDLE queue)
     response_free(&resp);
     ret = respond_text(queue, id, "late");
     ok(ret == ERROR_CONNECTION_INVALID, "a response after StreamError: expected ERROR_CONNECTION_INVALID (1229), got %lu\n", ret);
+    client_close(&c);
+done:
+    free_request(req);
+}
+
+/* DscpTag: a BYTE of six bits, for the packets of the request's response. */
+static void test_dscp(HANDLE queue)
+{
+    HTTP_REQUEST_V1 *req = alloc_request();
+    struct http_response resp;
+    struct client c;
+    HTTP_REQUEST_ID id;
+    BYTE dscp = 46;   /* EF */
+    ULONG ret, u;
+    int got;
+
+    ret = set_property(queue, 12345, PROP_DSCP_TAG, &dscp, sizeof(dscp), NULL);
+    ok(ret == ERROR_CONNECTION_INVALID, "DscpTag of an unknown request: expected ERROR_CONNECTION_INVALID (1229), got %lu\n", ret);
+    if (!(id = take_request(queue, &c, req))) goto done;
+    ret = set_property(queue, id, PROP_DSCP_TAG, NULL, 1, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "DscpTag with no input: expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    ret = set_property(queue, id, PROP_DSCP_TAG, &dscp, 0, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "DscpTag of 0 bytes: expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    dscp = 0x40;
+    ret = set_property(queue, id, PROP_DSCP_TAG, &dscp, sizeof(dscp), NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "DscpTag 0x40 (seven bits): expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    dscp = 0x3f;
+    ret = set_property(queue, id, PROP_DSCP_TAG, &dscp, sizeof(dscp), NULL);
+    ok(ret == NO_ERROR, "DscpTag 0x3F: expected NO_ERROR, got %lu\n", ret);
+    dscp = 46;
+    ret = set_property(queue, id, PROP_DSCP_TAG, &dscp, sizeof(dscp), NULL);
+    ok(ret == NO_ERROR, "DscpTag 46 (EF): expected NO_ERROR, got %lu\n", ret);
+    {
+        OVERLAPPED ov;
+        memset(&ov, 0, sizeof(ov));
+        ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+        ret = set_property(queue, id, PROP_DSCP_TAG, &dscp, sizeof(dscp), &ov);
+        ret = finish_overlapped(queue, ret, &ov, &u, TIMEOUT);
+        ok(ret == NO_ERROR && u == 0, "DscpTag, OVERLAPPED: expected NO_ERROR and 0 bytes, got %lu, %lu\n", ret, u);
+        CloseHandle(ov.hEvent);
+    }
+    ret = set_property(queue, id, PROP_TCP_INFO_V2, &dscp, sizeof(dscp), NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "HttpSetRequestProperty(TcpInfoV2): expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    respond_text(queue, id, "tagged");
+    got = client_read_response(&c, &resp, FALSE, TIMEOUT);
+    ok(got == CLIENT_OK && resp.status == 200 && resp.body && !strcmp(resp.body, "tagged"),
+       "the response of a request with a DSCP tag: expected 200 \"tagged\"\n");
+    response_free(&resp);
+    ret = set_property(queue, id, PROP_DSCP_TAG, &dscp, sizeof(dscp), NULL);
+    ok(ret == ERROR_CONNECTION_INVALID, "DscpTag of a request already answered: expected ERROR_CONNECTION_INVALID (1229), got %lu\n", ret);
+    client_close(&c);
+done:
+    free_request(req);
+}
+
+/* TransportIdleConnectionTimeout: a USHORT of seconds, the connection's IdleConnection timer once
+ * the response is sent. */
+static void test_idle_timeout(HANDLE queue)
+{
+    HTTP_REQUEST_V1 *req = alloc_request();
+    struct http_response resp;
+    struct client c, other;
+    HTTP_REQUEST_ID id, other_id;
+    USHORT seconds = 1;
+    ULONG ret;
+    int got;
+
+    ret = set_property(queue, 12345, PROP_IDLE_TIMEOUT, &seconds, sizeof(seconds), NULL);
+    ok(ret == ERROR_CONNECTION_INVALID, "TransportIdleConnectionTimeout of an unknown request: "
+       "expected ERROR_CONNECTION_INVALID (1229), got %lu\n", ret);
+    ret = set_property(queue, 0, PROP_IDLE_TIMEOUT, &seconds, sizeof(seconds), NULL);
+    ok(ret == ERROR_CONNECTION_INVALID, "TransportIdleConnectionTimeout of request 0: expected ERROR_CONNECTION_INVALID (1229), got %lu\n", ret);
+    if (!(id = take_request(queue, &c, req))) goto done;
+    ret = set_property(queue, id, PROP_IDLE_TIMEOUT, NULL, sizeof(seconds), NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "TransportIdleConnectionTimeout with no input: expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    ret = set_property(queue, id, PROP_IDLE_TIMEOUT, &seconds, 1, NULL);
+    ok(ret == ERROR_INVALID_PARAMETER, "TransportIdleConnectionTimeout of 1 byte: expected ERROR_INVALID_PARAMETER (87), got %lu\n", ret);
+    ret = set_property(queue, id, PROP_IDLE_TIMEOUT, &seconds, sizeof(seconds), NULL);
+    ok(ret == NO_ERROR, "TransportIdleConnectionTimeout 1 s: expected NO_ERROR, got %lu\n", ret);
+    /* the application may think as long as it likes: the timer is for idleness after the response */
+    Sleep(1500);
+    respond_text(queue, id, "short idle");
+    got = client_read_response(&c, &resp, FALSE, TIMEOUT);
+    ok(got == CLIENT_OK && resp.status == 200, "the response after 1.5 s with a 1 s idle timeout: expected 200, got %d %d\n",
+       got, resp.status);
+    response_free(&resp);
+
+    /* a connection whose request set nothing keeps the configured 120 s */
+    if ((other_id = take_request(queue, &other, req)))
+    {
+        respond_text(queue, other_id, "default idle");
+        got = client_read_response(&other, &resp, FALSE, TIMEOUT);
+        ok(got == CLIENT_OK, "the other connection's response: expected CLIENT_OK, got %d\n", got);
+        response_free(&resp);
+    }
+    ok(!client_wait_closed(&c, 500), "TransportIdleConnectionTimeout 1 s: the connection is still open 0.5 s after the response\n");
+    ok(client_wait_closed(&c, 3000), "TransportIdleConnectionTimeout 1 s: the idle connection is closed about 1 s after the response\n");
+    if (other_id)
+    {
+        ok(!client_wait_closed(&other, 100), "a connection without the property keeps the configured IdleConnection\n");
+        client_close(&other);
+    }
+    client_close(&c);
+
+    /* 0 gives the connection back the configured timer */
+    if (!(id = take_request(queue, &c, req))) goto done;
+    ret = set_property(queue, id, PROP_IDLE_TIMEOUT, &seconds, sizeof(seconds), NULL);
+    ok(ret == NO_ERROR, "TransportIdleConnectionTimeout 1 s: expected NO_ERROR, got %lu\n", ret);
+    seconds = 0;
+    ret = set_property(queue, id, PROP_IDLE_TIMEOUT, &seconds, sizeof(seconds), NULL);
+    ok(ret == NO_ERROR, "TransportIdleConnectionTimeout 0: expected NO_ERROR, got %lu\n", ret);
+    respond_text(queue, id, "default again");
+    got = client_read_response(&c, &resp, FALSE, TIMEOUT);
+    ok(got == CLIENT_OK, "the response: expected CLIENT_OK, got %d\n", got);
+    response_free(&resp);
+    ok(!client_wait_closed(&c, 2500), "TransportIdleConnectionTimeout 0: the configured IdleConnection again (open after 2.5 s)\n");
     client_close(&c);
 done:
     free_request(req);
@@ -286,6 +433,8 @@ int main(int argc, char **argv)
 
     test_tcp_info(queue);
     test_stream_error(queue);
+    test_dscp(queue);
+    test_idle_timeout(queue);
     test_declare_push(queue);
 
     CloseHandle(queue);
