@@ -4,7 +4,9 @@
 #include "records.h"
 #include "link.h"
 
+#ifndef TEXT_MAX   /* fuzz_config_store builds it smaller too */
 #define TEXT_MAX (256 * 1024)
+#endif
 
 struct text
 {
