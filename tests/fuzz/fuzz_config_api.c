@@ -210,6 +210,7 @@ static BYTE *structure(struct input *in, int id, int query, ULONG len)
                 for (i = 0; i < *hlen; i++) ((BYTE *)p)[i] = u8(in);
                 break;
             }
+            case S_END: break;
             case S_LISTEN:
             {
                 /* AddrLength says how much there is */
