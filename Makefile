@@ -108,6 +108,25 @@ $(BUILD)/fuzz/fuzz_netsh_args: tests/fuzz/fuzz_netsh_args.c programs/netsh/args.
 	clang -std=gnu11 -O1 -g -fshort-wchar -Itests/fuzz/netsh_shim -Iprograms/netsh \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $<
 
+# The configuration store's Windows code (httpapi's config*.c, the driver's
+# records.c and params.c), natively against tests/fuzz/config_shim: an
+# in-memory registry behind both the Win32 and the NT registry calls
+CONFIG_SHIM := $(wildcard tests/fuzz/config_shim/*.[ch])
+CONFIG_FUZZ_CFLAGS := -std=gnu11 -O1 -g -fshort-wchar -Wno-incompatible-pointer-types -Iinclude -I$(ENGINE_DIR) \
+                      -I$(COMMON_DIR) -Itests/fuzz -Itests/fuzz/config_shim -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+CONFIG_ENGINE_SRC := $(ENGINE_DIR)/records.c $(ENGINE_DIR)/config.c $(ENGINE_DIR)/log.c
+CONFIG_DRIVER_SRC := $(DRIVER_DIR)/records.c $(DRIVER_DIR)/params.c tests/fuzz/config_shim/records_small.c \
+                     tests/fuzz/config_shim/driver_glue.c tests/fuzz/config_shim/registry.c
+$(BUILD)/fuzz/fuzz_config_store: tests/fuzz/fuzz_config_store.c $(CONFIG_SHIM) $(CONFIG_DRIVER_SRC) $(CONFIG_ENGINE_SRC) \
+                                 $(wildcard tests/fuzz/*.h) $(ENGINE_HDR) $(wildcard $(DRIVER_DIR)/*.h) | $(BUILD)/fuzz
+	clang $(CONFIG_FUZZ_CFLAGS) -o $@ $< $(CONFIG_DRIVER_SRC) $(CONFIG_ENGINE_SRC)
+CONFIG_API_SRC := $(filter-out dlls/httpapi/config.h,$(wildcard dlls/httpapi/config*.[ch])) $(COMMON_DIR)/urlprefix.c \
+                  tests/fuzz/config_shim/sddl.c tests/fuzz/config_shim/engine_glue.c
+$(BUILD)/fuzz/fuzz_config_api: tests/fuzz/fuzz_config_api.c $(CONFIG_SHIM) $(CONFIG_API_SRC) dlls/httpapi/config.h \
+                               $(CONFIG_DRIVER_SRC) $(CONFIG_ENGINE_SRC) $(HTTPAPI_HDR) $(wildcard tests/fuzz/*.h) \
+                               $(ENGINE_HDR) | $(BUILD)/fuzz
+	clang $(CONFIG_FUZZ_CFLAGS) -o $@ $< $(filter %.c,$(CONFIG_API_SRC)) $(CONFIG_DRIVER_SRC) $(CONFIG_ENGINE_SRC)
+
 fuzzers: $(FUZZERS)
 
 fuzz: $(FUZZERS)

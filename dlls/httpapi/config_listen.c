@@ -89,6 +89,8 @@ static ULONG param_addr(const void *info, ULONG len, SOCKADDR_STORAGE *out)
 
     if (len < sizeof(*p)) return ERROR_INSUFFICIENT_BUFFER;
     if (!p->pAddress) return ERROR_INVALID_PARAMETER;
+    /* AddrLength is all there is to read: not even the family below it */
+    if (p->AddrLength != sizeof(SOCKADDR_IN) && p->AddrLength != sizeof(SOCKADDR_IN6)) return ERROR_INVALID_PARAMETER;
     if ((ret = config_sockaddr_valid(p->pAddress, p->AddrLength, FALSE))) return ret;
     if (p->AddrLength != (p->pAddress->sa_family == AF_INET ? sizeof(SOCKADDR_IN) : sizeof(SOCKADDR_IN6)))
         return ERROR_INVALID_PARAMETER;

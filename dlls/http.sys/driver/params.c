@@ -38,7 +38,11 @@ static char *format_value(const KEY_VALUE_FULL_INFORMATION *info)
     {
     case REG_DWORD:
         if (info->DataLength == sizeof(ULONG))
-            _snprintf(item + n, ITEM_MAX - n, ":dword=%lu", *(const ULONG *)data);
+        {
+            ULONG v;
+            memcpy(&v, data, sizeof(v));   /* the data follows the name: no alignment promised */
+            _snprintf(item + n, ITEM_MAX - n, ":dword=%lu", v);
+        }
         else
             _snprintf(item + n, ITEM_MAX - n, ":dword=bad-length");
         break;
@@ -133,6 +137,19 @@ fail:
     return NULL;
 }
 
+/* The engine reads an item up to the first ':' as the name and up to the
+ * next '=' as the type: a value whose name holds either (or a NUL, which
+ * would end it early) is none of Windows' and would pass for another, e.g.
+ * "ErrorLoggingDir:unix=/..." for the folder checked above. */
+static int plain_name(const KEY_VALUE_FULL_INFORMATION *info)
+{
+    unsigned i;
+
+    for (i = 0; i < info->NameLength / sizeof(WCHAR); i++)
+        if (!info->Name[i] || info->Name[i] == ':' || info->Name[i] == '=') return 0;
+    return 1;
+}
+
 static int is_error_log_dir(const KEY_VALUE_FULL_INFORMATION *info)
 {
     static const WCHAR name[] = L"ErrorLoggingDir";
@@ -169,6 +186,7 @@ static int read_values(const void *registry_path, char **items, int max)
         NTSTATUS status = ZwEnumerateValueKey(key, index, KeyValueFullInformation, info, 8192, &size);
         if (status == STATUS_NO_MORE_ENTRIES) break;
         if (status) continue;   /* too large to be one of ours: skip it */
+        if (!plain_name(info)) continue;
         if ((items[count] = format_value(info))) count++;
         if (count < max && is_error_log_dir(info) &&
             (items[count] = error_log_dir_item((const WCHAR *)((const UCHAR *)info + info->DataOffset),

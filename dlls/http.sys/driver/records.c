@@ -4,21 +4,44 @@
 #include "records.h"
 #include "link.h"
 
+#ifndef TEXT_MAX   /* fuzz_config_store builds it smaller too */
 #define TEXT_MAX (256 * 1024)
+#endif
 
 struct text
 {
     char *data;
     uint32_t len, cap;
+    uint32_t line;   /* where the record being written starts */
+    int cut;         /* part of it did not fit */
 };
 
 static void add(struct text *t, const char *s)
 {
     size_t n = strlen(s);
-    if (!t->data || t->len + n + 1 > t->cap) return;   /* full: the rest is dropped, never overrun */
+    if (!t->data || t->len + n + 1 > t->cap)
+    {
+        t->cut = 1;   /* full: never overrun */
+        return;
+    }
     memcpy(t->data + t->len, s, n);
     t->len += (uint32_t)n;
     t->data[t->len] = 0;
+}
+
+/* Ends a record: one that did not fit whole is dropped whole, as a record
+ * cut short (a binding without its store or part of its hash) would read
+ * as another one. */
+static void end_line(struct text *t)
+{
+    add(t, "\n");
+    if (t->cut && t->data)
+    {
+        t->len = t->line;
+        t->data[t->len] = 0;
+    }
+    t->line = t->len;
+    t->cut = 0;
 }
 
 /* UTF-16 to UTF-8 with the bytes that would break a line or a key=value
@@ -85,8 +108,9 @@ static void add_dword_record(struct text *t, HANDLE key, const WCHAR *name, cons
     ULONG v;
 
     if (!query_dword(key, name, &v)) return;
-    _snprintf(buf, sizeof(buf), "%s %lu\n", line, v);
+    _snprintf(buf, sizeof(buf), "%s %lu", line, v);
     add(t, buf);
+    end_line(t);
 }
 
 static void add_listen_list(struct text *t, HANDLE params, void *buf, ULONG cap)
@@ -103,7 +127,7 @@ static void add_listen_list(struct text *t, HANDLE params, void *buf, ULONG cap)
         while (p + n < end && p[n]) n++;
         add(t, "listen ");
         add_escaped(t, p, n);
-        add(t, "\n");
+        end_line(t);
         p += n + 1;
     }
 }
@@ -150,7 +174,7 @@ static void add_binding(struct text *t, HANDLE root, const char *kind, const WCH
     if (query_dword(key, L"DefaultSslRevocationUrlRetrievalTimeout", &d)) { _snprintf(tmp, sizeof(tmp), " urltimeout=%lu", d); add(t, tmp); }
     add_sz(t, key, L"DefaultSslCtlIdentifier", "ctlid", buf, cap);
     add_sz(t, key, L"DefaultSslCtlStoreName", "ctlstore", buf, cap);
-    add(t, "\n");
+    end_line(t);
     ZwClose(key);
 }
 
@@ -175,7 +199,7 @@ char *records_read(const void *registry_path, uint32_t *len)
 {
     const UNICODE_STRING *service = registry_path;
     static const WCHAR suffix[] = L"\\Parameters";
-    struct text t = { link_alloc(TEXT_MAX), 0, TEXT_MAX };
+    struct text t = { link_alloc(TEXT_MAX), 0, TEXT_MAX, 0, 0 };
     WCHAR path[512];
     UNICODE_STRING us;
     HANDLE params;

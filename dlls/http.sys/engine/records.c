@@ -220,6 +220,7 @@ int hs_records_parse(const char *text, size_t len, struct hs_records *out)
             if (ret == -1) WARN("configuration store: ignoring a record that does not parse (%s)", shown);
         }
         if (ret == -1 && memchr(text + pos, 0, n)) WARN("configuration store: ignoring a record with a NUL byte");
+        if (ret == -1) out->skipped++;
         free(line);
         if (ret == -2) { hs_records_free(out); return -1; }
         pos += n + 1;

@@ -48,6 +48,7 @@ struct hs_records
     uint32_t max_cache_response, cache_range_chunk, tls_throttle;
     struct hs_ssl_binding *ssl;
     uint32_t ssl_count;
+    uint32_t skipped;                     /* lines that did not parse (logged) */
 };
 
 int  hs_records_parse(const char *text, size_t len, struct hs_records *out);   /* 0, or -1 out of memory */

@@ -1,0 +1,2 @@
+/* config_shim: everything is in windows.h */
+#include "windows.h"
