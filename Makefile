@@ -120,7 +120,8 @@ CONFIG_DRIVER_SRC := $(DRIVER_DIR)/records.c $(DRIVER_DIR)/params.c tests/fuzz/c
 $(BUILD)/fuzz/fuzz_config_store: tests/fuzz/fuzz_config_store.c $(CONFIG_SHIM) $(CONFIG_DRIVER_SRC) $(CONFIG_ENGINE_SRC) \
                                  $(wildcard tests/fuzz/*.h) $(ENGINE_HDR) $(wildcard $(DRIVER_DIR)/*.h) | $(BUILD)/fuzz
 	clang $(CONFIG_FUZZ_CFLAGS) -o $@ $< $(CONFIG_DRIVER_SRC) $(CONFIG_ENGINE_SRC)
-CONFIG_API_SRC := $(filter-out dlls/httpapi/config.h,$(wildcard dlls/httpapi/config*.[ch])) $(COMMON_DIR)/urlprefix.c \
+CONFIG_API_SRC := $(filter-out dlls/httpapi/config.h,$(wildcard dlls/httpapi/config*.[ch])) dlls/httpapi/sdbytes.c \
+                  $(COMMON_DIR)/urlprefix.c \
                   tests/fuzz/config_shim/sddl.c tests/fuzz/config_shim/engine_glue.c
 $(BUILD)/fuzz/fuzz_config_api: tests/fuzz/fuzz_config_api.c $(CONFIG_SHIM) $(CONFIG_API_SRC) dlls/httpapi/config.h \
                                $(CONFIG_DRIVER_SRC) $(CONFIG_ENGINE_SRC) $(HTTPAPI_HDR) $(wildcard tests/fuzz/*.h) \

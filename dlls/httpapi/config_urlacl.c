@@ -111,7 +111,7 @@ static ULONG output(const WCHAR *url, const BYTE *sd, ULONG sd_len, void *out, U
     ULONG sddl_len, need, url_bytes = (lstrlenW(url) + 1) * sizeof(WCHAR);
     HTTP_SERVICE_CONFIG_URLACL_SET *set = out;
 
-    if (!IsValidSecurityDescriptor((PSECURITY_DESCRIPTOR)sd) ||
+    if (!sd_bytes_valid(sd, sd_len, FALSE) ||
         !ConvertSecurityDescriptorToStringSecurityDescriptorW((PSECURITY_DESCRIPTOR)sd, SDDL_REVISION_1,
                                                               DACL_SECURITY_INFORMATION, &sddl, &sddl_len))
         return ERROR_FILE_NOT_FOUND;   /* not a reservation this service can read */
@@ -180,7 +180,7 @@ static ULONG urlacl_query(HTTP_SERVICE_CONFIG_ID id, const void *in, ULONG in_le
         sd_len = sizeof(sd);
         status = RegEnumValueW(key, index, name, &name_len, NULL, &type, sd, &sd_len);
         if (status == ERROR_NO_MORE_ITEMS) break;
-        if (status || type != REG_BINARY || !IsValidSecurityDescriptor(sd)) continue;
+        if (status || type != REG_BINARY || !sd_bytes_valid(sd, sd_len, FALSE)) continue;
         if (seen++ == q->dwToken)
         {
             ret = output(name, sd, sd_len, out, out_len, ret_len);
@@ -271,7 +271,7 @@ ULONG urlacl_check_register(const WCHAR *url)
     HKEY key;
     WCHAR name[1024];
     BYTE sd[4096], best_sd[4096];
-    DWORD name_len, sd_len, type, index;
+    DWORD name_len, sd_len, best_len = 0, type, index;
     size_t best = 0;
     ULONG ret;
 
@@ -302,12 +302,13 @@ ULONG urlacl_check_register(const WCHAR *url)
             {
                 best = score;
                 memcpy(best_sd, sd, sd_len);
+                best_len = sd_len;
             }
             hs_prefix_free(&r);
         }
         RegCloseKey(key);
     }
-    if (best && IsValidSecurityDescriptor(best_sd))
+    if (best && sd_bytes_valid(best_sd, best_len, FALSE))
     {
         BOOL present, defaulted;
         ACL *dacl;

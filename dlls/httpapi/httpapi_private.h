@@ -50,6 +50,9 @@ ULONG queue_open(HANDLE *handle, USHORT api_major);
  * an opener's access check against it. */
 ULONG queue_sd_make(const SECURITY_ATTRIBUTES *sa, BYTE **sd, DWORD *len);
 ULONG queue_sd_check(const BYTE *sd, DWORD len);
+/* sdbytes.c: whether len bytes from outside are a whole self-relative
+ * descriptor (IsValidSecurityDescriptor trusts the offsets inside). */
+BOOL sd_bytes_valid(const BYTE *sd, DWORD len, BOOL need_owner_group);
 struct queue *queue_get(HANDLE handle);      /* takes a reference; NULL if not a queue */
 void queue_put(struct queue *q);
 void queue_forget(HANDLE handle);

@@ -150,32 +150,6 @@ static HANDLE check_token(void)
     return imp;
 }
 
-/* Whether the part at offset (0: absent) lies within the len bytes of a
- * self-relative descriptor, whole. */
-static BOOL part_fits(const BYTE *sd, DWORD len, DWORD offset, BOOL is_acl)
-{
-    DWORD size;
-
-    if (!offset) return TRUE;
-    if (offset > len || len - offset < (is_acl ? sizeof(ACL) : 8)) return FALSE;
-    if (is_acl) size = ((const ACL *)(sd + offset))->AclSize;
-    else size = 8 + 4 * ((const SID *)(sd + offset))->SubAuthorityCount;
-    if (size > len - offset) return FALSE;
-    return is_acl ? IsValidAcl((ACL *)(sd + offset)) : IsValidSid((PSID)(sd + offset));
-}
-
-static BOOL relative_sd_valid(const BYTE *sd, DWORD len)
-{
-    const SECURITY_DESCRIPTOR_RELATIVE *rel = (const SECURITY_DESCRIPTOR_RELATIVE *)sd;
-
-    if (len < sizeof(*rel) || len > HS_QUEUE_SD_MAX) return FALSE;
-    if (rel->Revision != SECURITY_DESCRIPTOR_REVISION || !(rel->Control & SE_SELF_RELATIVE)) return FALSE;
-    if (!rel->Owner || !rel->Group) return FALSE;   /* AccessCheck needs both */
-    return part_fits(sd, len, rel->Owner, FALSE) && part_fits(sd, len, rel->Group, FALSE) &&
-           part_fits(sd, len, (rel->Control & SE_DACL_PRESENT) ? rel->Dacl : 0, TRUE) &&
-           part_fits(sd, len, (rel->Control & SE_SACL_PRESENT) ? rel->Sacl : 0, TRUE);
-}
-
 /* Whether this process may open a queue kept with descriptor sd (len bytes
  * as the engine returned them; none: a queue that has none).  Anything
  * that keeps the check from running is a refusal. */
@@ -187,7 +161,7 @@ ULONG queue_sd_check(const BYTE *sd, DWORD len)
     HANDLE token;
 
     if (!len) return NO_ERROR;
-    if (!relative_sd_valid(sd, len))
+    if (len > HS_QUEUE_SD_MAX || !sd_bytes_valid(sd, len, TRUE))   /* AccessCheck needs owner and group */
     {
         WARN("a queue descriptor of %lu bytes that is not valid\n", len);
         return ERROR_ACCESS_DENIED;

@@ -283,6 +283,54 @@ static void test_registry_import(void)
        "expected NO_ERROR and %s, got %lu, %s\n", dbgw(urls[UR]), dbgw(sddl_r), ret, dbgw(current));
 }
 
+/* A value cut short by hand: its header names a DACL past its end.  It is
+ * no reservation, even right after a whole one whose bytes the reader's
+ * buffer still holds. */
+static void test_registry_truncated(void)
+{
+    HTTP_SERVICE_CONFIG_URLACL_QUERY query;
+    HTTP_SERVICE_CONFIG_URLACL_SET *set;
+    PSECURITY_DESCRIPTOR sd = NULL;
+    WCHAR whole[128], cut[128];
+    ULONG ret, len, token;
+    int seen_whole = 0, seen_cut = 0;
+    LONG err = -1;
+
+    swprintf(whole, 128, L"http://+:%u/httpapi_cfgtest_cut_a/", cfg_port);
+    swprintf(cut, 128, L"http://+:%u/httpapi_cfgtest_cut_b/", cfg_port);
+    if (ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl_r, SDDL_REVISION_1, &sd, NULL))
+    {
+        if (!(err = reg_put(L"UrlAclInfo", whole, REG_BINARY, sd, GetSecurityDescriptorLength(sd))))
+            err = reg_put(L"UrlAclInfo", cut, REG_BINARY, sd, sizeof(SECURITY_DESCRIPTOR_RELATIVE));
+        LocalFree(sd);
+    }
+    if (err)
+    {
+        skip("could not write UrlAclInfo values: error %ld\n", err);
+        reg_remove_value(L"UrlAclInfo", whole);
+        return;
+    }
+    set = big_alloc();
+    ret = acl_query_exact(cut, set, BIG_BUFFER, &len);
+    ok(ret == ERROR_FILE_NOT_FOUND, "Query (Exact) of a value that ends inside its descriptor: expected "
+       "ERROR_FILE_NOT_FOUND (2), got %lu\n", ret);
+    memset(&query, 0, sizeof(query));
+    query.QueryDesc = HttpServiceConfigQueryNext;
+    for (token = 0; token < 100000; token++)
+    {
+        query.dwToken = token;
+        if (cfg_query(HttpServiceConfigUrlAclInfo, &query, sizeof(query), set, BIG_BUFFER, &len)) break;
+        if (!wcscmp(set->KeyDesc.pUrlPrefix, whole)) seen_whole++;
+        if (!wcscmp(set->KeyDesc.pUrlPrefix, cut)) seen_cut++;
+    }
+    ok(seen_whole == 1, "Query (Next): expected the whole value once, got %d\n", seen_whole);
+    ok(!seen_cut, "Query (Next): expected no reservation from the value that ends inside its descriptor, got %d\n",
+       seen_cut);
+    big_free(set);
+    reg_remove_value(L"UrlAclInfo", whole);
+    reg_remove_value(L"UrlAclInfo", cut);
+}
+
 static void test_invalid(void)
 {
     HTTP_SERVICE_CONFIG_URLACL_SET set;
@@ -407,6 +455,7 @@ int main(int argc, char **argv)
     test_set();
     test_query_exact();
     test_registry_import();
+    test_registry_truncated();
     test_query_next(FALSE);
     test_invalid();
     test_delete();

@@ -150,6 +150,30 @@ BOOL IsValidSecurityDescriptor(PSECURITY_DESCRIPTOR p)
     return TRUE;
 }
 
+BOOL IsValidSid(PSID p)
+{
+    const BYTE *sid = p;
+    return sid[0] == 1 && sid[1] <= 15;
+}
+
+/* As Windows': the ACEs lie within AclSize, each at least a header long. */
+BOOL IsValidAcl(ACL *acl)
+{
+    const BYTE *at = (const BYTE *)(acl + 1), *end = (const BYTE *)acl + acl->AclSize;
+    DWORD i;
+
+    if (acl->AclRevision < 2 || acl->AclRevision > 4 || acl->AclSize < sizeof(*acl)) return FALSE;
+    for (i = 0; i < acl->AceCount; i++)
+    {
+        WORD size;
+        if (end - at < (ptrdiff_t)sizeof(ACE_HEADER)) return FALSE;
+        memcpy(&size, at + 2, 2);
+        if (size < sizeof(ACE_HEADER) || size > end - at) return FALSE;
+        at += size;
+    }
+    return TRUE;
+}
+
 BOOL GetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR p, BOOL *present, ACL **dacl, BOOL *defaulted)
 {
     SECURITY_DESCRIPTOR_RELATIVE *sd = p;

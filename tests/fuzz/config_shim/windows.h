@@ -90,13 +90,16 @@ const WCHAR *InetNtopW(int family, const void *addr, WCHAR *buf, size_t size);
 /* security: a stand-in with Windows' self-relative layout */
 typedef void *PSECURITY_DESCRIPTOR;
 typedef void *PSID;
+typedef struct { DWORD nLength; PSECURITY_DESCRIPTOR lpSecurityDescriptor; BOOL bInheritHandle; } SECURITY_ATTRIBUTES;
 typedef struct { BYTE AclRevision, Sbz1; WORD AclSize, AceCount, Sbz2; } ACL;
 typedef struct { BYTE AceType, AceFlags; WORD AceSize; } ACE_HEADER;
 typedef struct { ACE_HEADER Header; ACCESS_MASK Mask; DWORD SidStart; } ACCESS_ALLOWED_ACE, ACCESS_DENIED_ACE;
 typedef struct { BYTE Value[6]; } SID_IDENTIFIER_AUTHORITY;
 typedef struct { BYTE Revision, Sbz1; WORD Control; DWORD Owner, Group, Sacl, Dacl; } SECURITY_DESCRIPTOR_RELATIVE;
 #define SE_DACL_PRESENT 0x0004
+#define SE_SACL_PRESENT 0x0010
 #define SE_SELF_RELATIVE 0x8000
+#define SECURITY_DESCRIPTOR_REVISION 1
 #define ACCESS_ALLOWED_ACE_TYPE 0
 #define ACCESS_DENIED_ACE_TYPE 1
 #define SECURITY_NT_AUTHORITY {{0,0,0,0,0,5}}
@@ -116,6 +119,8 @@ BOOL ConvertStringSecurityDescriptorToSecurityDescriptorW(LPCWSTR sddl, DWORD re
 BOOL ConvertSecurityDescriptorToStringSecurityDescriptorW(PSECURITY_DESCRIPTOR sd, DWORD rev, DWORD info,
                                                           LPWSTR *out, PULONG len);
 BOOL IsValidSecurityDescriptor(PSECURITY_DESCRIPTOR sd);
+BOOL IsValidSid(PSID sid);
+BOOL IsValidAcl(ACL *acl);
 BOOL GetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR sd, BOOL *present, ACL **dacl, BOOL *defaulted);
 BOOL GetAce(ACL *acl, DWORD index, void **ace);
 BOOL AllocateAndInitializeSid(SID_IDENTIFIER_AUTHORITY *auth, BYTE count, DWORD a0, DWORD a1, DWORD a2, DWORD a3,
