@@ -138,9 +138,12 @@ static void finish_irp(IRP *irp, NTSTATUS status, ULONG_PTR info)
     IoCompleteRequest(irp, IO_NO_INCREMENT);
 }
 
-/* The engine is gone: nothing pending may hang. */
+/* The engine is gone: nothing pending may hang.  Under the send lock, so
+ * that an IRP whose frame dispatch_ioctl is still sending is not completed
+ * (and freed) under it. */
 static void fail_all_pending(NTSTATUS status)
 {
+    link_lock();
     for (;;)
     {
         struct pending_irp *p = NULL;
@@ -154,6 +157,7 @@ static void fail_all_pending(NTSTATUS status)
         finish_irp(p->irp, status, 0);
         link_free(p);
     }
+    link_unlock();
 }
 
 static void WINAPI cancel_irp(DEVICE_OBJECT *device, IRP *irp)
@@ -165,7 +169,11 @@ static void WINAPI cancel_irp(DEVICE_OBJECT *device, IRP *irp)
      * it has just completed it, in which case its answer is on the way. */
     if (engine_up && !link_send(HS_MSG_CANCEL, op, 0, NULL, 0, NULL, 0)) return;
     {
-        struct pending_irp *p = take_pending(op);
+        struct pending_irp *p;
+        /* not while dispatch_ioctl may still be sending its frame */
+        link_lock();
+        p = take_pending(op);
+        link_unlock();
         if (p)
         {
             finish_irp(p->irp, STATUS_CANCELLED, 0);
@@ -439,50 +447,65 @@ static NTSTATUS WINAPI dispatch_ioctl(DEVICE_OBJECT *device, IRP *irp)
     ULONG code = stack->Parameters.DeviceIoControl.IoControlCode;
     struct hs_msg_ioctl msg;
     struct pending_irp *p;
+    char *records = NULL;
+    uint32_t records_len = 0, in_len;
+    const void *in;
+    uint64_t op;
     KIRQL irql;
     int sent;
 
     if ((code & 0xffff0003) != HS_CTL_CODE(0)) return complete_now(irp, STATUS_INVALID_DEVICE_REQUEST);
     if (!ctx || ctx->closed) return complete_now(irp, STATUS_INVALID_HANDLE);
-    /* opened on an engine that has died: its queue is gone for good */
-    if (ctx->generation != generation) return complete_now(irp, STATUS_INVALID_HANDLE);
-    if (!engine_up) return complete_now(irp, STATUS_CANCELLED);
     if (code == HS_IOCTL_APPLY_CONFIG) return complete_now(irp, STATUS_ACCESS_DENIED);   /* ours only */
     if (!(p = link_alloc(sizeof(*p)))) return complete_now(irp, STATUS_NO_MEMORY);
 
-    p->op = (uint64_t)InterlockedIncrement64(&next_op);
+    op = p->op = (uint64_t)InterlockedIncrement64(&next_op);
     p->irp = irp;
-    irp->Tail.Overlay.DriverContext[0] = (void *)(ULONG_PTR)p->op;
+    irp->Tail.Overlay.DriverContext[0] = (void *)(ULONG_PTR)op;
     msg.code = code;
     msg.out_size = stack->Parameters.DeviceIoControl.OutputBufferLength;
     msg.client_pid = (uint32_t)(ULONG_PTR)PsGetCurrentProcessId();
     msg.reserved = 0;
+    in = irp->AssociatedIrp.SystemBuffer;
+    in_len = stack->Parameters.DeviceIoControl.InputBufferLength;
+    if (code == HS_IOCTL_RELOAD_CONFIG)
+    {
+        /* The configuration store changed: the engine gets the records as
+         * they are now, and the caller returns once they apply. */
+        records = records_read(&service_key, &records_len);
+        msg.code = HS_IOCTL_APPLY_CONFIG;
+        msg.out_size = 0;
+        in = records;
+        in_len = records_len;
+    }
 
+    /* From the check to the end of the send, under the send lock: an engine
+     * that dies meanwhile fails its pending IRPs only under this lock too,
+     * so this IRP and its buffers stay ours until the frame is out, and no
+     * frame of a dead engine's file reaches the next one. */
+    link_lock();
+    /* opened on an engine that has died: its queue is gone for good */
+    if (ctx->generation != generation || !engine_up)
+    {
+        NTSTATUS status = ctx->generation != generation ? STATUS_INVALID_HANDLE : STATUS_CANCELLED;
+        link_unlock();
+        link_free(records);
+        link_free(p);
+        return complete_now(irp, status);
+    }
     IoMarkIrpPending(irp);
     KeAcquireSpinLock(&irp_lock, &irql);
     InsertTailList(&pending_irps, &p->entry);
     IoSetCancelRoutine(irp, cancel_irp);
     KeReleaseSpinLock(&irp_lock, irql);
-
-    if (code == HS_IOCTL_RELOAD_CONFIG)
-    {
-        /* The configuration store changed: the engine gets the records as
-         * they are now, and the caller returns once they apply. */
-        uint32_t len = 0;
-        char *records = records_read(&service_key, &len);
-        msg.code = HS_IOCTL_APPLY_CONFIG;
-        msg.out_size = 0;
-        sent = link_send(HS_MSG_IOCTL, p->op, ctx->id, &msg, sizeof(msg), records, len);
-        link_free(records);
-    }
-    else
-        sent = link_send(HS_MSG_IOCTL, p->op, ctx->id, &msg, sizeof(msg),
-                         irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength);
+    sent = link_send_locked(HS_MSG_IOCTL, op, ctx->id, &msg, sizeof(msg), in, in_len);
+    link_unlock();
+    link_free(records);
     if (sent)
     {
         /* the engine is unreachable; if the receive thread has not failed
          * this IRP already, do it here */
-        struct pending_irp *mine = take_pending(p->op);
+        struct pending_irp *mine = take_pending(op);
         if (mine)
         {
             finish_irp(irp, STATUS_CANCELLED, 0);

@@ -191,7 +191,21 @@ int link_spawn(char *const argv[])
     return spawn && !spawn(argv, 0) ? 0 : -1;
 }
 
+/* Under the send lock: no frame of another thread may reach the new
+ * engine before the secret (the engine would drop the channel). */
+static int connect_locked(uint16_t port, const uint8_t secret[HS_SECRET_BYTES]);
+
 int link_connect(uint16_t port, const uint8_t secret[HS_SECRET_BYTES])
+{
+    int ret;
+
+    link_lock();
+    ret = connect_locked(port, secret);
+    link_unlock();
+    return ret;
+}
+
+static int connect_locked(uint16_t port, const uint8_t secret[HS_SECRET_BYTES])
 {
     struct { struct hs_msg_header hdr; struct hs_msg_auth auth; } msg;
     struct sockaddr_in sin;
@@ -248,21 +262,29 @@ static int send_all(const void *data, uint32_t len)
     return 0;
 }
 
-int link_send(uint16_t type, uint64_t op, uint64_t file, const void *a, uint32_t alen,
-              const void *b, uint32_t blen)
+int link_send_locked(uint16_t type, uint64_t op, uint64_t file, const void *a, uint32_t alen,
+                     const void *b, uint32_t blen)
 {
     struct hs_msg_header hdr;
-    int ret = -1;
 
     memset(&hdr, 0, sizeof(hdr));
     hdr.length = (uint32_t)sizeof(hdr) + alen + blen;
     hdr.type = type;
     hdr.op = op;
     hdr.file = file;
-    link_lock();
     if (sock != INVALID_SOCKET && !send_all(&hdr, sizeof(hdr)) &&
         (!alen || !send_all(a, alen)) && (!blen || !send_all(b, blen)))
-        ret = 0;
+        return 0;
+    return -1;
+}
+
+int link_send(uint16_t type, uint64_t op, uint64_t file, const void *a, uint32_t alen,
+              const void *b, uint32_t blen)
+{
+    int ret;
+
+    link_lock();
+    ret = link_send_locked(type, op, file, a, alen, b, blen);
     link_unlock();
     return ret;
 }

@@ -32,6 +32,9 @@ int  link_connect(uint16_t port, const uint8_t secret[HS_SECRET_BYTES]);
 /* Sends one frame (thread-safe); 0 on success. */
 int  link_send(uint16_t type, uint64_t op, uint64_t file, const void *a, uint32_t alen,
                const void *b, uint32_t blen);
+/* The same, for a caller that holds link_lock. */
+int  link_send_locked(uint16_t type, uint64_t op, uint64_t file, const void *a, uint32_t alen,
+                      const void *b, uint32_t blen);
 /* Receives frames until the channel closes, calling link_on_frame for each. */
 void link_receive_loop(void);
 /* Closes the channel; a running receive loop returns. */
