@@ -73,20 +73,20 @@ $(BUILD)/libengine-san.a: $(ENGINE_SAN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/httpsys-engine: $(ENGINE_DIR)/main.c $(BUILD)/libengine.a $(ENGINE_HDR) | $(BUILD)
-	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto -lpam
 
 $(BUILD)/httpsys-engine-san: $(ENGINE_DIR)/main.c $(BUILD)/libengine-san.a $(ENGINE_HDR) | $(BUILD)
-	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto -lpam
 
 # the engine alone, answering requests in its own loop: what Wine costs (issue 5)
 $(BUILD)/httpsys-engine-bench: bench/engine_alone.c $(BUILD)/libengine.a $(ENGINE_HDR) | $(BUILD)
-	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto -lpam
 
 $(BUILD)/unit/%: tests/engine/%.c $(BUILD)/libengine.a tests/engine/unit.h | $(BUILD)/unit
-	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libengine.a -lssl -lcrypto -lpam
 
 $(BUILD)/unit-san/%: tests/engine/%.c $(BUILD)/libengine-san.a tests/engine/unit.h | $(BUILD)/unit-san
-	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto -lpam
 
 # helpers that tests drive (not tests themselves: build/unit*/test_* are run as such),
 # sanitized so that whatever the tests feed them is checked for memory errors too
@@ -94,12 +94,12 @@ UNIT_TOOLS := $(BUILD)/unit-tools/parse_probe
 all: $(UNIT_TOOLS)
 $(BUILD)/unit-tools/%: tests/engine/%.c $(BUILD)/libengine-san.a
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(BUILD)/libengine-san.a -lssl -lcrypto -lpam
 
 # libFuzzer targets: make test replays their corpora, make fuzz runs them
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(ENGINE_LIB_SRC) $(ENGINE_HDR) | $(BUILD)/fuzz
 	clang -std=gnu11 -O1 -g -Iinclude -I$(ENGINE_DIR) -I$(COMMON_DIR) \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(ENGINE_LIB_SRC) -lssl -lcrypto -lpam
 
 # netsh's argument parsing is Windows code: built natively against a few
 # stand-in headers, with UTF-16 wide strings as under MinGW

@@ -21,7 +21,7 @@
 
 #include <stdint.h>
 
-#define HS_PROTO_VERSION 5
+#define HS_PROTO_VERSION 6
 
 /* ------------------------------------------------------------------------ */
 /* Installed layout                                                          */
@@ -416,7 +416,9 @@ struct hs_msg_ioctl
 struct hs_msg_complete
 {
     uint32_t status;     /* NTSTATUS, see hs_status_from_win32 */
-    uint32_t reserved;
+    uint32_t token_at;   /* non-zero: the data holds a request whose HTTP_REQUEST_AUTH_INFO.AccessToken
+                          * is at this offset; the driver puts a token handle for the receiving
+                          * process there (a successful Basic logon) */
     uint64_t information;/* IoStatus.Information (may exceed the output bytes, e.g. MORE_DATA) */
 };
 

@@ -10,6 +10,8 @@ have gcc || need="$need gcc"
 have make || need="$need make"
 have x86_64-w64-mingw32-gcc || need="$need gcc-mingw-w64-x86-64"
 [ -f /usr/include/openssl/ssl.h ] || need="$need libssl-dev"
+# the engine checks Basic credentials with PAM (logon.c)
+[ -f /usr/include/security/pam_appl.h ] || need="$need libpam0g-dev"
 [ -x /usr/lib/wine/wine64 ] || have wine64 || need="$need wine64"
 # Wine's Schannel (WinHTTP's https, used by the tests) needs GnuTLS
 gnutls() { ls /usr/lib/x86_64-linux-gnu/libgnutls.so.30 >/dev/null 2>&1 || need="$need libgnutls30"; }

@@ -25,6 +25,21 @@ static struct hs_shm_slot *slot_of(struct queue *q, uint64_t id)
     return (struct hs_shm_slot *)((uint8_t *)q->shm + q->shm->slots_off) + HS_SLOT_OF(id);
 }
 
+/* A successful Basic logon is of the prefix's one account, the user this
+ * process runs as: the caller gets a primary token of it (what LogonUser
+ * returns), which it closes.  The driver does the same for the requests
+ * it delivers. */
+static HANDLE logon_token(void)
+{
+    HANDLE own, dup;
+
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_DUPLICATE, &own)) return NULL;
+    if (!DuplicateTokenEx(own, TOKEN_ALL_ACCESS, NULL, SecurityImpersonation, TokenPrimary, &dup)) dup = NULL;
+    CloseHandle(own);
+    if (!dup) WARN("no token for a Basic logon: %lu\n", GetLastError());
+    return dup;
+}
+
 /* Builds the image from a claimed record and reports back to the engine. */
 static ULONG take_record(struct queue *q, struct hs_ring_record *rec, uint32_t wire_size, ULONG flags,
                          void *buf, ULONG len, ULONG *bytes)
@@ -33,6 +48,11 @@ static ULONG take_record(struct queue *q, struct hs_ring_record *rec, uint32_t w
 
     hs_image_build((const struct hs_wire_request *)(rec + 1), wire_size, q->image, flags,
                    (uint64_t)(ULONG_PTR)buf, buf, len, &res);
+    if (!res.error && res.token_at)
+    {
+        HANDLE token = logon_token();
+        memcpy((BYTE *)buf + res.token_at, &token, sizeof(token));
+    }
     rec->result = res.error;
     rec->body_taken = res.body_taken;
     __atomic_store_n(&rec->state, HS_REC_TAKEN, __ATOMIC_RELEASE);

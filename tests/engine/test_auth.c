@@ -9,9 +9,11 @@
 #include "auth.h"
 #include "httpsys_proto.h"
 
+static struct hs_basic_cred cred;
+
 static uint32_t check(uint32_t schemes, const char *header, int32_t *sec)
 {
-    return hs_auth_check(schemes, header, header ? strlen(header) : 0, sec);
+    return hs_auth_check(schemes, header, header ? strlen(header) : 0, sec, &cred);
 }
 
 int main(void)
@@ -27,19 +29,31 @@ int main(void)
     CHECK_INT(HS_AUTH_TYPE(a), 0);
     CHECK(a & HS_AUTH_PRESENT);
 
-    /* Basic credentials: a logon that cannot succeed in a Wine prefix */
+    /* Basic credentials: a failed logon until logon.c says otherwise, with
+     * the credentials decoded for it */
     a = check(HS_AUTH_ENABLE_BASIC, "Basic dXNlcjpwYXNz", &sec);   /* user:pass */
     CHECK_INT(a, HS_AUTH_INFO(HS_AUTH_FAILURE, HS_AUTH_BASIC));
     CHECK_INT(sec, HS_SEC_E_LOGON_DENIED);
+    CHECK_INT(cred.len, 9);
+    CHECK_INT(cred.colon, 4);
+    CHECK(!memcmp(cred.text, "user:pass", 9));
     a = check(HS_AUTH_ENABLE_BASIC | HS_AUTH_ENABLE_NTLM, "basic   dTo=  ", &sec);   /* "u:" */
     CHECK_INT(a, HS_AUTH_INFO(HS_AUTH_FAILURE, HS_AUTH_BASIC));
     CHECK_INT(sec, HS_SEC_E_LOGON_DENIED);
+    CHECK_INT(cred.len, 2);
+    CHECK_INT(cred.colon, 1);
+    check(HS_AUTH_ENABLE_BASIC, "Basic OnA6cQ==", &sec);   /* ":p:q": the first colon splits */
+    CHECK_INT(cred.len, 4);
+    CHECK_INT(cred.colon, 0);
     /* malformed: not base64, no colon, nothing */
     a = check(HS_AUTH_ENABLE_BASIC, "Basic !!!!", &sec);
     CHECK_INT(a, HS_AUTH_INFO(HS_AUTH_FAILURE, HS_AUTH_BASIC));
     CHECK_INT(sec, HS_SEC_E_INVALID_TOKEN);
+    CHECK_INT(cred.len, 0);
     check(HS_AUTH_ENABLE_BASIC, "Basic dXNlcg==", &sec);   /* "user" */
     CHECK_INT(sec, HS_SEC_E_INVALID_TOKEN);
+    CHECK_INT(cred.len, 0);
+    CHECK(cred.text[0] == 0);   /* what was decoded is wiped */
     check(HS_AUTH_ENABLE_BASIC, "Basic", &sec);
     CHECK_INT(sec, HS_SEC_E_INVALID_TOKEN);
     check(HS_AUTH_ENABLE_BASIC, "Basic dXN=lcg=", &sec);
@@ -51,6 +65,7 @@ int main(void)
     CHECK_INT(sec, 0);
     a = check(HS_AUTH_ENABLE_NTLM, "Basic dXNlcjpwYXNz", &sec);
     CHECK_INT(a, HS_AUTH_INFO(HS_AUTH_NOT_AUTHENTICATED, HS_AUTH_BASIC));
+    CHECK_INT(cred.len, 0);
     /* enabled, but left to the application */
     a = check(HS_AUTH_ENABLE_NTLM | HS_AUTH_ENABLE_KERBEROS, "NTLM TlRMTVNTUAAB", &sec);
     CHECK_INT(a, HS_AUTH_INFO(HS_AUTH_NOT_AUTHENTICATED, HS_AUTH_NTLM));

@@ -37,6 +37,7 @@
 #include "certs.h"
 #include "conn.h"
 #include "conntable.h"
+#include "logon.h"
 #include "cachectl.h"
 #include "control.h"
 #include "httperr.h"
@@ -408,6 +409,7 @@ static void hs_harness_stop(struct hs_harness *h)
     hs_tls_free(eng);
     hs_records_free(&eng->records);
     hs_router_free(&eng->router);
+    hs_logon_free(eng);
     hs_conn_table_free(eng);
     hs_cachectl_free(eng);
     hs_httperr_free(eng->httperr);

@@ -12,7 +12,7 @@ import time
 
 HDR = struct.Struct("<IHHQQ")          # length, type, reserved, op, file
 AUTH_MAGIC = 0x53485448
-PROTO_VERSION = 5
+PROTO_VERSION = 6
 MSG_AUTH, MSG_WELCOME, MSG_OPEN, MSG_CLOSE, MSG_IOCTL, MSG_CANCEL, MSG_COMPLETE, MSG_SHUTDOWN, MSG_BYE = range(1, 10)
 
 
@@ -106,6 +106,7 @@ class Engine:
         self.sock = self.connect(self.secret)
         self.next_op = 1
         self.completions = {}
+        self.token_at = {}               # op: where the driver would put an AccessToken (0: nowhere)
         self.buf = b""
         self.bye = False
         self.eof = False
@@ -165,8 +166,9 @@ class Engine:
                 if typ == "eof":
                     self.eof = True
                 elif typ == MSG_COMPLETE:
-                    status, _, info = struct.unpack_from("<IIQ", body)
+                    status, token_at, info = struct.unpack_from("<IIQ", body)
                     self.completions[op] = (status, info, body[16:])
+                    self.token_at[op] = token_at
                 elif typ == MSG_BYE:
                     self.bye = True
                 self.cond.notify_all()

@@ -91,6 +91,7 @@ _Static_assert(sizeof(struct img_data_chunk) == 32, "HTTP_DATA_CHUNK layout");
 #define HTTP_REQUEST_FLAG_MORE_ENTITY_BODY_EXISTS 1
 #define HTTP_VERB_UNKNOWN 1
 #define HTTP_REQUEST_INFO_TYPE_AUTH 0
+#define HS_AUTH_SUCCESS_STATUS 0   /* HttpAuthStatusSuccess */
 #define HTTP_REQUEST_INFO_TYPE_SSL_PROTOCOL 2
 
 static int str_ok(const struct hs_str *s, uint32_t size)
@@ -293,6 +294,10 @@ void hs_image_build(const struct hs_wire_request *w, uint32_t wire_size, uint32_
             {
                 memcpy(out + ri_at + n * sizeof(ri), &ri, sizeof(ri));
                 memcpy(out + auth_at, &auth, sizeof(auth));
+                /* a logon's token is a handle in the receiver's process: whoever
+                 * delivers the image puts one there */
+                if (auth.auth_status == HS_AUTH_SUCCESS_STATUS)
+                    res->token_at = auth_at + (uint32_t)offsetof(struct img_auth_info, access_token);
             }
             n++;
         }
@@ -321,6 +326,7 @@ void hs_image_build(const struct hs_wire_request *w, uint32_t wire_size, uint32_
     res->needed = l.used;
     if (!l.fits)
     {
+        res->token_at = 0;
         res->error = 234;
         if (cap >= HS_IMAGE_REQUEST_ID_OFFSET + 8)
             memcpy(out + HS_IMAGE_REQUEST_ID_OFFSET, &w->request_id, 8);

@@ -19,6 +19,8 @@ struct hs_image_result
     uint32_t needed;      /* bytes the image needs (without entity body) */
     uint32_t written;     /* bytes written to the buffer */
     uint32_t body_taken;  /* entity body bytes copied (HTTP_RECEIVE_REQUEST_FLAG_COPY_BODY) */
+    uint32_t token_at;    /* where HTTP_REQUEST_AUTH_INFO.AccessToken is in the buffer, for a
+                           * successful logon (the deliverer fills it in); 0: none */
 };
 
 /* Checks that every offset in the wire blob lies inside it. */

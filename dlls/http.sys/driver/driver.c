@@ -26,6 +26,9 @@
 #define READY_WAIT_MS 15000
 #define QUICK_EXIT_MS 10000        /* an engine that dies sooner than this did not last */
 #define MAX_QUICK_FAILURES 5       /* then the driver stops restarting it */
+#ifndef PROCESS_QUERY_INFORMATION
+#define PROCESS_QUERY_INFORMATION 0x0400
+#endif
 #define FIRST_BACKOFF_MS 250       /* doubled for each failure in a row */
 #define CREATE_WAIT_MS 5000        /* how long opening a handle waits for a restart */
 
@@ -41,6 +44,7 @@ struct pending_irp
     LIST_ENTRY entry;
     uint64_t op;
     IRP *irp;
+    uint32_t client_pid;             /* the process that asked */
 };
 
 static DEVICE_OBJECT *queue_device;
@@ -182,6 +186,36 @@ static void WINAPI cancel_irp(DEVICE_OBJECT *device, IRP *irp)
     }
 }
 
+/* A successful Basic logon is of the prefix's one account, the user the
+ * receiving process runs as: it gets a primary token of that user (what
+ * LogonUser returns), as a handle of its own, which it closes.  0 when one
+ * cannot be made: the request still goes, without a token. */
+static void log_line(const char *text, uint32_t number, const char *tail);
+
+static uint64_t token_for(uint32_t pid)
+{
+    OBJECT_ATTRIBUTES attr;
+    CLIENT_ID cid;
+    HANDLE process = NULL, own = NULL, dup = NULL, remote = NULL;
+    NTSTATUS status;
+
+    cid.UniqueProcess = (HANDLE)(ULONG_PTR)pid;
+    cid.UniqueThread = NULL;
+    InitializeObjectAttributes(&attr, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
+    if ((status = ZwOpenProcess(&process, PROCESS_DUP_HANDLE | PROCESS_QUERY_INFORMATION, &attr, &cid)) ||
+        (status = ZwOpenProcessTokenEx(process, TOKEN_DUPLICATE, OBJ_KERNEL_HANDLE, &own)) ||
+        (status = ZwDuplicateToken(own, TOKEN_ALL_ACCESS, &attr, FALSE, TokenPrimary, &dup)) ||
+        (status = ZwDuplicateObject(NtCurrentProcess(), dup, process, &remote, 0, 0, DUPLICATE_SAME_ACCESS)))
+    {
+        log_line("a successful Basic logon got no token for process ", pid, ": it has AccessToken NULL");
+        remote = NULL;
+    }
+    if (dup) ZwClose(dup);
+    if (own) ZwClose(own);
+    if (process) ZwClose(process);
+    return (uint64_t)(ULONG_PTR)remote;
+}
+
 static void start_cert_job(uint64_t op, const uint8_t *body, uint32_t len);
 static void start_chain_job(uint64_t op, const uint8_t *body, uint32_t len);
 
@@ -204,6 +238,11 @@ void link_on_frame(const struct hs_msg_header *hdr, const uint8_t *body, uint32_
     data_len = len - (uint32_t)sizeof(*msg);
     if (data_len > out_len) data_len = out_len;
     if (data_len) memcpy(p->irp->AssociatedIrp.SystemBuffer, body + sizeof(*msg), data_len);
+    if (msg->token_at && !msg->status && data_len >= sizeof(uint64_t) && msg->token_at <= data_len - sizeof(uint64_t))
+    {
+        uint64_t token = token_for(p->client_pid);
+        memcpy((char *)p->irp->AssociatedIrp.SystemBuffer + msg->token_at, &token, sizeof(token));
+    }
     finish_irp(p->irp, (NTSTATUS)msg->status, (ULONG_PTR)msg->information);
     link_free(p);
 }
@@ -461,6 +500,7 @@ static NTSTATUS WINAPI dispatch_ioctl(DEVICE_OBJECT *device, IRP *irp)
 
     op = p->op = (uint64_t)InterlockedIncrement64(&next_op);
     p->irp = irp;
+    p->client_pid = (uint32_t)(ULONG_PTR)PsGetCurrentProcessId();
     irp->Tail.Overlay.DriverContext[0] = (void *)(ULONG_PTR)op;
     msg.code = code;
     msg.out_size = stack->Parameters.DeviceIoControl.OutputBufferLength;

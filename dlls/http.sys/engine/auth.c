@@ -24,27 +24,29 @@ static int b64_value(char c)
     return -1;
 }
 
-/* Whether the token68 is base64 of "user:password" (RFC 7617).  The
- * password is looked at only for the colon, and not kept. */
-static int basic_credentials_ok(const char *p, size_t len)
+/* Decodes the token68 when it is base64 of "user:password" (RFC 7617)
+ * into cred, which the caller wipes; 0 when it is not. */
+static int basic_decode(const char *p, size_t len, struct hs_basic_cred *cred)
 {
-    unsigned char out[768];
+    unsigned char *out = (unsigned char *)cred->text;
     size_t i, n = 0, pad = 0;
     uint32_t acc = 0;
-    int bits = 0, colon = 0;
+    int bits = 0;
+    const char *colon;
 
+    cred->len = cred->colon = 0;
     while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
-    if (!len || len % 4 || len / 4 * 3 > sizeof(out)) return 0;
+    if (!len || len % 4 || len / 4 * 3 > sizeof(cred->text)) return 0;
     for (i = 0; i < len; i++)
     {
         int v;
         if (p[i] == '=')
         {
-            if (i < len - 2) return 0;
+            if (i < len - 2) goto bad;
             pad++;
             continue;
         }
-        if (pad || (v = b64_value(p[i])) < 0) return 0;
+        if (pad || (v = b64_value(p[i])) < 0) goto bad;
         acc = (acc << 6) | (uint32_t)v;
         if ((bits += 6) >= 8)
         {
@@ -52,16 +54,22 @@ static int basic_credentials_ok(const char *p, size_t len)
             out[n++] = (unsigned char)(acc >> bits);
         }
     }
-    for (i = 0; i < n; i++) if (out[i] == ':') colon = 1;
-    explicit_bzero(out, sizeof(out));
-    return colon && n > 1;
+    if (n < 2 || !(colon = memchr(cred->text, ':', n))) goto bad;
+    cred->len = n;
+    cred->colon = (size_t)(colon - cred->text);
+    return 1;
+bad:
+    explicit_bzero(cred->text, n);
+    return 0;
 }
 
-uint32_t hs_auth_check(uint32_t schemes, const char *header, size_t len, int32_t *sec_status)
+uint32_t hs_auth_check(uint32_t schemes, const char *header, size_t len, int32_t *sec_status,
+                       struct hs_basic_cred *cred)
 {
     size_t i, n;
 
     *sec_status = 0;
+    cred->len = cred->colon = 0;
     if (!header || !len) return HS_AUTH_INFO(HS_AUTH_NOT_AUTHENTICATED, HS_AUTH_NONE);
     for (n = 0; n < len && header[n] != ' ' && header[n] != '\t'; n++) {}
     for (i = 0; i < sizeof(schemes_known) / sizeof(schemes_known[0]); i++)
@@ -76,8 +84,8 @@ uint32_t hs_auth_check(uint32_t schemes, const char *header, size_t len, int32_t
         if (schemes_known[i].type != HS_AUTH_BASIC)
             return HS_AUTH_INFO(HS_AUTH_NOT_AUTHENTICATED, schemes_known[i].type);
         for (rest = header + n; rest < header + len && (*rest == ' ' || *rest == '\t'); rest++) {}
-        *sec_status = basic_credentials_ok(rest, (size_t)(header + len - rest)) ? HS_SEC_E_LOGON_DENIED
-                                                                                 : HS_SEC_E_INVALID_TOKEN;
+        *sec_status = basic_decode(rest, (size_t)(header + len - rest), cred) ? HS_SEC_E_LOGON_DENIED
+                                                                               : HS_SEC_E_INVALID_TOKEN;
         return HS_AUTH_INFO(HS_AUTH_FAILURE, HS_AUTH_BASIC);
     }
     return HS_AUTH_INFO(HS_AUTH_NOT_AUTHENTICATED, HS_AUTH_NONE);

@@ -6,10 +6,9 @@
  * http.sys does not answer for the application: every request is
  * delivered, with its AuthStatus, and the application sends the 401 and
  * its challenges (as ASP.NET Core and HttpListener do).  Basic credentials
- * are checked with LogonUser on Windows; a Wine prefix has no accounts to
- * log on to (its LogonUserW accepts any password), so they are reported as
- * a failed logon, never as a success.  The other schemes are left to the
- * application (NotAuthenticated, with their type).
+ * are checked with LogonUser on Windows: here the caller hands well-formed
+ * ones to logon.c (the prefix's one account, through PAM).  The other
+ * schemes are left to the application (NotAuthenticated, with their type).
  */
 #ifndef HS_AUTH_H
 #define HS_AUTH_H
@@ -35,8 +34,20 @@ enum hs_auth_type { HS_AUTH_NONE, HS_AUTH_BASIC, HS_AUTH_DIGEST, HS_AUTH_NTLM, H
 #define HS_SEC_E_INVALID_TOKEN ((int32_t)0x80090308)
 #define HS_SEC_E_LOGON_DENIED  ((int32_t)0x8009030C)
 
+/* Basic credentials as the client sent them: "user:password" in text[0..len),
+ * the first ':' at colon.  Whoever decodes them wipes them (explicit_bzero). */
+struct hs_basic_cred
+{
+    char text[768];
+    size_t len, colon;
+};
+
 /* schemes: the group's AuthSchemes (non-zero); header: the Authorization
- * value, NULL when there is none.  Returns HS_AUTH_INFO(status, type). */
-uint32_t hs_auth_check(uint32_t schemes, const char *header, size_t len, int32_t *sec_status);
+ * value, NULL when there is none.  Returns HS_AUTH_INFO(status, type).
+ * Well-formed Basic credentials to a group that enables Basic come back as
+ * a failed logon (SEC_E_LOGON_DENIED) with cred->len set: the caller logs
+ * them on (logon.h) for the real answer.  Otherwise cred->len is 0. */
+uint32_t hs_auth_check(uint32_t schemes, const char *header, size_t len, int32_t *sec_status,
+                       struct hs_basic_cred *cred);
 
 #endif

@@ -27,6 +27,7 @@
 #include "tlsinfo.h"
 #include "urlgroup.h"
 #include "auth.h"
+#include "logon.h"
 
 #define READ_CHUNK        16384
 #define DRAIN_LIMIT       (1u << 20)  /* unread body discarded before giving up on a connection */
@@ -162,6 +163,7 @@ void hs_conn_close(struct hs_conn *c)
     c->fd = -1;
     if (c->req) hs_request_orphan(eng, c->req);
     c->req = NULL;
+    hs_logon_forget(c);
     hs_group_uncharge(eng, c);
     hs_conn_table_remove(eng, c);
     end_disconnect_waits(c);
@@ -607,7 +609,8 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     const char *host = head + hp->host_off;
     size_t host_len = hp->host_len, host_name_len;
     uint8_t ip[16];
-    uint32_t schemes;
+    uint32_t schemes, auth = 0;
+    int32_t auth_sec_status = 0;
     int family, err, close_after = 0;
     enum hs_target target;
     const char *reason;
@@ -657,6 +660,30 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
         return;
     }
     hs_buf_free(&cached);
+    if (target == HS_TARGET_QUEUE && (schemes = hs_group_auth_schemes(eng, c->group_key)))
+    {
+        const struct hp_header *authz = NULL;
+        struct hs_basic_cred cred;
+        size_t i;
+
+        for (i = 0; i < hp->header_count && !authz; i++)
+            if (hp->headers[i].known == HP_HDR_AUTHORIZATION) authz = &hp->headers[i];
+        auth = hs_auth_check(schemes, authz ? head + authz->value_off : NULL, authz ? authz->value_len : 0,
+                             &auth_sec_status, &cred);
+        if (cred.len)
+        {
+            /* the request is parsed again once the logon's answer is in */
+            int wait = hs_logon_basic(c, cred.text, cred.len, cred.colon, &auth_sec_status);
+
+            explicit_bzero(cred.text, cred.len);
+            if (wait)
+            {
+                hs_cooked_free(&cooked);
+                return;
+            }
+            if (!auth_sec_status) auth = HS_AUTH_INFO(HS_AUTH_SUCCESS, HS_AUTH_BASIC);
+        }
+    }
     switch (target)
     {
     case HS_TARGET_QUEUE:
@@ -701,15 +728,8 @@ static void start_request(struct hs_conn *c, struct hp_request *hp)
     wi.url_context = route.context;
     wi.bytes_received = hp->head_len;
     wi.flags = c->secure ? HS_REQ_SECURE : 0;
-    if ((schemes = hs_group_auth_schemes(eng, req->group_key)))
-    {
-        const struct hp_header *authz = NULL;
-        size_t i;
-        for (i = 0; i < hp->header_count && !authz; i++)
-            if (hp->headers[i].known == HP_HDR_AUTHORIZATION) authz = &hp->headers[i];
-        wi.auth = hs_auth_check(schemes, authz ? head + authz->value_off : NULL, authz ? authz->value_len : 0,
-                                &wi.auth_sec_status);
-    }
+    wi.auth = auth;
+    wi.auth_sec_status = auth_sec_status;
     if (c->tls)
     {
         hs_tls_request_info(c, &ssl_info);
@@ -822,6 +842,7 @@ again:
         }
         if (c->req) break;                 /* pipelined requests wait for this response */
         if (hs_client_cert_busy(c)) break; /* CertFlags first: pSslInfo carries it */
+        if (hs_logon_busy(c)) break;       /* its credentials are being checked */
         /* a client that sends and does not read must not make the engine
          * hold its answers (the response cache writes them at once) */
         if (c->out.len - c->out_pos > OUT_HIGH_WATER) break;
@@ -831,6 +852,7 @@ again:
             break;
         }
         parse_next(c);
+        if (hs_logon_busy(c)) break;
         if (!c->req && !c->closing && c->in.len == before)
         {
             if (c->read_eof) hs_conn_close(c);   /* half a request, and the client is done */

@@ -66,6 +66,7 @@ struct hs_conn
     uint64_t accepted_ms;             /* hs_now_ms() at accept: TCP_INFO's ConnectionTimeMs */
     uint64_t mark_ms;                 /* when the running timer's phase began (conntimer.c) */
     struct hs_timer timer;
+    struct hs_logon_memo *logon;      /* Basic credentials checked, or being checked (logon.c) */
 };
 
 void hs_conn_accept(struct hs_listener *lst, int fd);

@@ -75,11 +75,18 @@ void hs_engine_after_events(struct hs_engine *eng, int events)
 void hs_engine_complete(struct hs_engine *eng, struct hs_op *op, uint32_t error,
                         uint64_t info, const void *data, uint32_t len)
 {
+    hs_engine_complete_token(eng, op, error, info, data, len, 0);
+}
+
+void hs_engine_complete_token(struct hs_engine *eng, struct hs_op *op, uint32_t error,
+                              uint64_t info, const void *data, uint32_t len, uint32_t token_at)
+{
     struct hs_msg_complete msg = { hs_status_from_win32(error), 0, info };
 
     hs_list_remove(&op->wait_link);
     hs_list_remove(&op->link);
     if (len > op->out_size) len = op->out_size;
+    if (token_at && len >= 8 && token_at <= len - 8) msg.token_at = token_at;
     hs_control_send(eng->ctl, HS_MSG_COMPLETE, op->id, op->file ? op->file->id : 0, &msg, sizeof(msg), data, len);
     free(op->cancel_ctx);
     free(op);

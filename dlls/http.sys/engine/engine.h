@@ -184,6 +184,7 @@ struct hs_engine
     struct hs_httperr *httperr;      /* the HTTPERR log (errlog.h); NULL: not written */
     uint32_t hello_count;            /* ClientHellos kept for HttpRequestPropertyTlsClientHello (tls.c) */
     uint64_t hello_bytes;            /* and their bytes */
+    struct hs_logon *logon;          /* Basic logons' workers (logon.c); NULL until the first */
 };
 
 /* engine.c */
@@ -192,6 +193,10 @@ void hs_engine_tune_allocator(void);   /* once, at start: keeps the heap from sh
 void hs_engine_after_events(struct hs_engine *eng, int events);
 void hs_engine_complete(struct hs_engine *eng, struct hs_op *op, uint32_t error,
                         uint64_t info, const void *data, uint32_t len);
+/* The same, for a request image with an AccessToken for the driver to fill
+ * in at token_at (hs_image_result.token_at; 0: none). */
+void hs_engine_complete_token(struct hs_engine *eng, struct hs_op *op, uint32_t error,
+                              uint64_t info, const void *data, uint32_t len, uint32_t token_at);
 void hs_engine_pend(struct hs_engine *eng, struct hs_op *op, struct hs_list *waitlist,
                     void (*cancel)(struct hs_op *op));
 struct hs_file *hs_engine_find_file(struct hs_engine *eng, uint64_t id);

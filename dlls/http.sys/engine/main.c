@@ -24,6 +24,7 @@
 #include "queue.h"
 #include "conn.h"
 #include "conntable.h"
+#include "logon.h"
 #include "cachectl.h"
 #include "httperr.h"
 #include "log.h"
@@ -273,6 +274,7 @@ int main(int argc, char **argv)
     hs_pkcs12_cleanup();
     hs_records_free(&eng.records);
     hs_router_free(&eng.router);
+    hs_logon_free(&eng);
     hs_conn_table_free(&eng);
     hs_cachectl_free(&eng);
     hs_httperr_free(eng.httperr);

@@ -247,7 +247,7 @@ static void deliver_to_op(struct hs_engine *eng, struct hs_request *req, struct 
     {
         consume_body(req, res.body_taken);
         owe(req->queue, req);
-        hs_engine_complete(eng, op, 0, res.written, out, res.written);
+        hs_engine_complete_token(eng, op, 0, res.written, out, res.written, res.token_at);
         hs_request_delivered(req);
     }
     free(blob);

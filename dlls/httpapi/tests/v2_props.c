@@ -725,6 +725,7 @@ struct auth_seen
     BOOL present;                  /* an HttpRequestInfoTypeAuth entry */
     ULONG count;                   /* RequestInfoCount */
     HTTP_REQUEST_AUTH_INFO info;   /* its first fields, as MinGW's http.h has them */
+    BYTE raw[80];                  /* all of it (x64) */
     ULONG length;
     int status;                    /* what the client saw of the 401 */
     char challenge[128];           /* its WWW-Authenticate */
@@ -763,6 +764,7 @@ static void auth_exchange(HANDLE queue, const char *path, const char *authorizat
             seen->present = TRUE;
             seen->length = req->pRequestInfo[i].InfoLength;
             memcpy(&seen->info, req->pRequestInfo[i].pInfo, sizeof(seen->info));
+            memcpy(seen->raw, req->pRequestInfo[i].pInfo, min(sizeof(seen->raw), seen->length));
         }
         init_response(&r, 401, "Unauthorized", "text/plain", "who?");
         set_known_header(&r, HttpHeaderWwwAuthenticate, "Basic realm=\"test realm\"");
@@ -849,6 +851,123 @@ static void test_authentication(void)
     HttpCloseServerSession(session);
 }
 
+static void basic_header(char *out, size_t size, const char *user, const char *password)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char plain[256];
+    size_t len, i, n;
+
+    len = snprintf(plain, sizeof(plain), "%s:%s", user, password);
+    n = snprintf(out, size, "Basic ");
+    for (i = 0; i < len && n + 5 < size; i += 3)
+    {
+        unsigned v = (BYTE)plain[i] << 16 | (i + 1 < len ? (BYTE)plain[i + 1] << 8 : 0) | (i + 2 < len ? (BYTE)plain[i + 2] : 0);
+        out[n++] = b64[v >> 18];
+        out[n++] = b64[(v >> 12) & 63];
+        out[n++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+        out[n++] = i + 2 < len ? b64[v & 63] : '=';
+    }
+    out[n] = 0;
+}
+
+static BOOL all_zero(const BYTE *p, size_t len)
+{
+    while (len--) if (*p++) return FALSE;
+    return TRUE;
+}
+
+/* Basic credentials of the prefix's one account (the user this process runs as) are checked for
+ * real; a wrong password is a failed logon, with nothing but AuthStatus, SecStatus and AuthType
+ * set.  The right one is known only when HTTPSYS_TEST_BASIC_PASSWORD gives it: the logon then
+ * succeeds, with a primary token of that user for the application to close. */
+static void test_basic_logon(void)
+{
+    HTTP_SERVER_SESSION_ID session = new_session();
+    HTTP_URL_GROUP_ID group = new_group(session);
+    HANDLE queue = new_queue();
+    char user[128], computer[MAX_COMPUTERNAME_LENGTH + 1], name[300], header[512], password[128];
+    DWORD len = sizeof(user), clen = sizeof(computer);
+    struct auth_seen seen;
+    WCHAR url[128];
+    ULONG ret;
+
+    ok(GetUserNameA(user, &len), "GetUserNameA: expected TRUE, got error %lu\n", GetLastError());
+    ok(GetComputerNameA(computer, &clen), "GetComputerNameA: expected TRUE, got error %lu\n", GetLastError());
+    ret = HttpAddUrlToUrlGroup(group, url_of(url, "/logon/"), 1, 0);
+    ok(ret == NO_ERROR, "HttpAddUrlToUrlGroup(/logon/): expected NO_ERROR, got %lu\n", ret);
+    ok(set_binding(group, queue) == NO_ERROR, "binding /logon/: expected NO_ERROR\n");
+    ret = set_auth(session, group, TRUE, HTTP_AUTH_ENABLE_BASIC, L"logon realm");
+    ok(ret == NO_ERROR, "Basic authentication on the group: expected NO_ERROR, got %lu\n", ret);
+
+    basic_header(header, sizeof(header), user, "surely not the password 0");
+    auth_exchange(queue, "/logon/wrong", header, &seen);
+    ok(seen.present && seen.length == 80, "our own user, a wrong password: expected an Auth entry of 80 bytes, got %d, %lu\n",
+       seen.present, seen.length);
+    ok(seen.info.AuthStatus == HttpAuthStatusFailure && seen.info.AuthType == HttpRequestAuthTypeBasic,
+       "our own user, a wrong password: expected HttpAuthStatusFailure (2), HttpRequestAuthTypeBasic (1), got %u, %u\n",
+       seen.info.AuthStatus, seen.info.AuthType);
+    ok(seen.info.SecStatus == SEC_E_LOGON_DENIED, "our own user, a wrong password: expected SEC_E_LOGON_DENIED, got %#lx\n",
+       (ULONG)seen.info.SecStatus);
+    ok(!seen.info.Flags && all_zero(seen.raw + 16, sizeof(seen.raw) - 16),
+       "a failed logon: expected Flags, AccessToken, ContextAttributes, PackedContext, MutualAuthData and "
+       "pPackageName all zero\n");
+    ok(seen.status == 401, "a failed logon: expected the application's 401, got %d\n", seen.status);
+
+    snprintf(name, sizeof(name), "%s\\%s", computer, user);
+    basic_header(header, sizeof(header), name, "surely not the password 1");
+    auth_exchange(queue, "/logon/domain", header, &seen);
+    ok(seen.info.AuthStatus == HttpAuthStatusFailure && seen.info.SecStatus == SEC_E_LOGON_DENIED,
+       "COMPUTERNAME\\user, a wrong password: expected HttpAuthStatusFailure, SEC_E_LOGON_DENIED, got %u, %#lx\n",
+       seen.info.AuthStatus, (ULONG)seen.info.SecStatus);
+
+    snprintf(name, sizeof(name), "not-%s", user);
+    basic_header(header, sizeof(header), name, "x");
+    auth_exchange(queue, "/logon/other", header, &seen);
+    ok(seen.info.AuthStatus == HttpAuthStatusFailure && seen.info.SecStatus == SEC_E_LOGON_DENIED &&
+       !seen.info.AccessToken,
+       "an account the prefix does not have: expected HttpAuthStatusFailure, SEC_E_LOGON_DENIED, no token; got %u, %#lx, %p\n",
+       seen.info.AuthStatus, (ULONG)seen.info.SecStatus, seen.info.AccessToken);
+
+    basic_header(header, sizeof(header), user, "");
+    auth_exchange(queue, "/logon/blank", header, &seen);
+    ok(seen.info.AuthStatus == HttpAuthStatusFailure && seen.info.SecStatus == SEC_E_LOGON_DENIED,
+       "a blank password: expected HttpAuthStatusFailure, SEC_E_LOGON_DENIED, got %u, %#lx\n",
+       seen.info.AuthStatus, (ULONG)seen.info.SecStatus);
+
+    len = GetEnvironmentVariableA("HTTPSYS_TEST_BASIC_PASSWORD", password, sizeof(password));
+    if (!len || len >= sizeof(password))
+        trace("HTTPSYS_TEST_BASIC_PASSWORD not set: the successful logon is not tested\n");
+    else
+    {
+        TOKEN_TYPE type = 0;
+        BYTE mine[256], theirs[256];
+        HANDLE own;
+        DWORD size;
+
+        basic_header(header, sizeof(header), user, password);
+        auth_exchange(queue, "/logon/right", header, &seen);
+        ok(seen.info.AuthStatus == HttpAuthStatusSuccess && !seen.info.SecStatus &&
+           seen.info.AuthType == HttpRequestAuthTypeBasic,
+           "the right password: expected HttpAuthStatusSuccess (0), SecStatus 0, Basic; got %u, %#lx, %u\n",
+           seen.info.AuthStatus, (ULONG)seen.info.SecStatus, seen.info.AuthType);
+        ok(seen.info.AccessToken != NULL, "the right password: expected an AccessToken\n");
+        ok(GetTokenInformation(seen.info.AccessToken, TokenType, &type, sizeof(type), &size) && type == TokenPrimary,
+           "the AccessToken: expected a primary token (as LogonUser's), got %d (error %lu)\n", type, GetLastError());
+        OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &own);
+        ok(GetTokenInformation(seen.info.AccessToken, TokenUser, theirs, sizeof(theirs), &size) &&
+           GetTokenInformation(own, TokenUser, mine, sizeof(mine), &size) &&
+           EqualSid(((TOKEN_USER *)theirs)->User.Sid, ((TOKEN_USER *)mine)->User.Sid),
+           "the AccessToken: expected our own user's\n");
+        CloseHandle(own);
+        ok(CloseHandle(seen.info.AccessToken), "CloseHandle(AccessToken): expected TRUE, got error %lu\n", GetLastError());
+        ok(!seen.info.ContextAttributes && !seen.info.PackedContextLength && !seen.info.PackedContext &&
+           !seen.info.MutualAuthDataLength && !seen.info.pMutualAuthData && all_zero(seen.raw + 64, 16),
+           "a Basic logon: expected no context, packed context, mutual data or package name\n");
+    }
+    HttpCloseRequestQueue(queue);
+    HttpCloseServerSession(session);
+}
+
 int main(int argc, char **argv)
 {
     ULONG ret;
@@ -867,6 +986,7 @@ int main(int argc, char **argv)
     test_bandwidth();
     test_logging();
     test_authentication();
+    test_basic_logon();
 
     HttpTerminate(HTTP_INITIALIZE_SERVER, NULL);
     return test_report();
