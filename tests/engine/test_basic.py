@@ -24,7 +24,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from checks import check, report  # noqa: E402
-from enginectl import Engine, Image, IOCTL_QUEUE_INFO, IOCTL_GROUP_CREATE, IOCTL_GROUP_BIND, IOCTL_SEND  # noqa: E402
+from enginectl import Engine, Image, IOCTL_SEND  # noqa: E402
 from enginectl import free_port, wire_response  # noqa: E402
 
 SPROP_AUTH = 5
@@ -160,13 +160,7 @@ def main():
 
 
 def run(eng, port, name):
-    eng.open(2)
-    eng.set_queue(2, 2)
-    qid = struct.unpack_from("<Q", eng.call(2, IOCTL_QUEUE_INFO, b"", 528)[2])[0]
-    eng.open(3)
-    eng.call(3, IOCTL_GROUP_CREATE, struct.pack("<Q", 9))
-    eng.group_url(3, 9, "http://+:%d/" % port)
-    eng.call(3, IOCTL_GROUP_BIND, struct.pack("<QQ", 9, qid))
+    eng.v2_serving("http://+:%d/" % port)
     st = eng.server_property(3, 9, SPROP_AUTH, 1)
     check(st and st[0] == 0, "Basic enabled on the group (%r)" % (st,))
     srv = Server(eng, port)

@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, HERE)
 from checks import check, report  # noqa: E402
 from enginectl import Engine, Image, HDR, AUTH_MAGIC, PROTO_VERSION, IOCTL_SEND, free_port, wire_response  # noqa: E402
-from enginectl import SPROP_LOGGING, IOCTL_GROUP_CREATE, IOCTL_GROUP_BIND, IOCTL_QUEUE_INFO, ctl_code  # noqa: E402
+from enginectl import SPROP_LOGGING, ctl_code  # noqa: E402
 from pki import Pki  # noqa: E402
 from test_tls import ssl_line, client_context, Server, https_get  # noqa: E402
 
@@ -175,13 +175,7 @@ def main():
     st, n, _ = eng.call(1, IOCTL_PKCS12, struct.pack("<I", len(password)) + password + pfx, 65536)
     check(st == 0 and n > 0, "a PFX is read for the driver (%r)" % st)
     plain = free_port()
-    eng.open(2)
-    eng.set_queue(2, 2)
-    qid = struct.unpack_from("<Q", eng.call(2, IOCTL_QUEUE_INFO, b"", 528)[2])[0]
-    eng.open(3)
-    eng.call(3, IOCTL_GROUP_CREATE, struct.pack("<Q", 9))
-    eng.group_url(3, 9, "http://+:%d/" % plain)
-    eng.call(3, IOCTL_GROUP_BIND, struct.pack("<QQ", 9, qid))
+    eng.v2_serving("http://+:%d/" % plain)
     w = w3cdir.encode()
     check(eng.server_property(3, 9, SPROP_LOGGING, 0,
                               data=struct.pack("<IIIIII", 2, 0x405 | 0x100 | 0x8, 1, 0xffffffff, 0, len(w)) + w)[0] == 0,

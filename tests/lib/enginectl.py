@@ -270,6 +270,20 @@ class Engine:
         raw = url.encode()
         return self.call(file, code, struct.pack("<QQII", group, context, 0, len(raw)) + raw)
 
+    def v2_serving(self, url, queue_file=2, session_file=3, group=9):
+        """A v2 queue (file queue_file) serving url through URL group
+        `group` of a session (file session_file), as HttpCreateRequestQueue,
+        HttpCreateUrlGroup, HttpAddUrlToUrlGroup and the Binding property
+        make it.  Returns the queue's engine id."""
+        self.open(queue_file)
+        self.set_queue(queue_file, 2)
+        qid = struct.unpack_from("<Q", self.call(queue_file, IOCTL_QUEUE_INFO, b"", 528)[2])[0]
+        self.open(session_file)
+        self.call(session_file, IOCTL_GROUP_CREATE, struct.pack("<Q", group))
+        self.group_url(session_file, group, url)
+        self.call(session_file, IOCTL_GROUP_BIND, struct.pack("<QQ", group, qid))
+        return qid
+
     def server_property(self, file, group, prop, value, present=1, data=b""):
         return self.call(file, IOCTL_SERVER_PROPERTY, struct.pack("<QIIII", group, prop, present, value, len(data)) + data)
 
