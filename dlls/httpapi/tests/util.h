@@ -399,4 +399,38 @@ static TEST_UNUSED BOOL http_init(void)
     return ret == NO_ERROR;
 }
 
+/* Starts this program again with args after its path, sharing our standard handles (its
+ * RESULT line goes to our stdout).  The process, or NULL with the error in GetLastError(). */
+static TEST_UNUSED HANDLE start_self(const char *args)
+{
+    char cmd[MAX_PATH * 2], exe[MAX_PATH];
+    PROCESS_INFORMATION pi;
+    STARTUPINFOA si;
+
+    GetModuleFileNameA(NULL, exe, sizeof(exe));
+    snprintf(cmd, sizeof(cmd), "\"%s\" %s", exe, args);
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    fflush(stdout);
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) return NULL;
+    CloseHandle(pi.hThread);
+    return pi.hProcess;
+}
+
+/* Waits up to timeout_ms for a process and closes it: its exit code, or STILL_ACTIVE if it has
+ * not ended (it is then ended). */
+static TEST_UNUSED DWORD wait_self(HANDLE process, DWORD timeout_ms)
+{
+    DWORD code = STILL_ACTIVE;
+
+    if (WaitForSingleObject(process, timeout_ms) == WAIT_OBJECT_0) GetExitCodeProcess(process, &code);
+    else TerminateProcess(process, 1);
+    CloseHandle(process);
+    return code;
+}
+
 #endif /* HTTPAPI_TEST_UTIL_H */

@@ -14,13 +14,6 @@
 
 #include "v2util.h"
 
-#ifndef HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING
-#define HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING 0x1
-#define HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER    0x2
-#endif
-#ifndef HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION
-#define HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION    0x8
-#endif
 #ifndef ERROR_INVALID_ID_AUTHORITY
 #define ERROR_INVALID_ID_AUTHORITY 1343
 #endif
@@ -122,38 +115,22 @@ static int worker(const WCHAR *name, const char *mode, const char *done_event)
 /* Starts this program as the worker; its RESULT line goes to our stdout. */
 static HANDLE start_worker(const WCHAR *name, const char *mode, const char *event_name)
 {
-    char cmd[MAX_PATH * 2], exe[MAX_PATH], name_a[128];
-    PROCESS_INFORMATION pi;
-    STARTUPINFOA si;
+    char args[256];
+    HANDLE process;
 
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    WideCharToMultiByte(CP_ACP, 0, name, -1, name_a, sizeof(name_a), NULL, NULL);
-    snprintf(cmd, sizeof(cmd), "\"%s\" %u worker %s %s %s", exe, port, name_a, mode, event_name);
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    fflush(stdout);
-    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
-    {
-        ok(0, "starting the worker process failed: error %lu\n", GetLastError());
-        return NULL;
-    }
-    CloseHandle(pi.hThread);
-    return pi.hProcess;
+    snprintf(args, sizeof(args), "%u worker %ls %s %s", port, name, mode, event_name);
+    if (!(process = start_self(args))) ok(0, "starting the worker process failed: error %lu\n", GetLastError());
+    return process;
 }
 
 static void wait_worker(HANDLE process)
 {
-    DWORD code = 1;
+    DWORD code;
 
     if (!process) return;
-    ok(WaitForSingleObject(process, TIMEOUT * 5) == WAIT_OBJECT_0, "the worker process did not end\n");
-    GetExitCodeProcess(process, &code);
+    code = wait_self(process, TIMEOUT * 5);
+    ok(code != STILL_ACTIVE, "the worker process did not end\n");
     ok(code == 0, "the worker process reported failures (exit code %lu)\n", code);
-    CloseHandle(process);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -18,14 +18,6 @@
 #include "v2util.h"
 #include <sddl.h>
 
-#ifndef HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING
-#define HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING 0x1
-#define HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER    0x2
-#endif
-#ifndef HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION
-#define HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION    0x8
-#endif
-
 static USHORT port;
 static unsigned serial;
 
@@ -58,31 +50,19 @@ static int worker(const WCHAR *name, ULONG expected)
 /* Runs this program as the worker for name and waits for it. */
 static void open_elsewhere(const WCHAR *name, ULONG expected, const char *what)
 {
-    char cmd[MAX_PATH * 2], exe[MAX_PATH], name_a[128];
-    PROCESS_INFORMATION pi;
-    STARTUPINFOA si;
-    DWORD code = 1;
+    char args[256];
+    HANDLE process;
+    DWORD code;
 
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    WideCharToMultiByte(CP_ACP, 0, name, -1, name_a, sizeof(name_a), NULL, NULL);
-    snprintf(cmd, sizeof(cmd), "\"%s\" %u worker %s %lu", exe, port, name_a, expected);
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    fflush(stdout);
-    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
+    snprintf(args, sizeof(args), "%u worker %ls %lu", port, name, expected);
+    if (!(process = start_self(args)))
     {
         ok(0, "%s: starting the worker process failed: error %lu\n", what, GetLastError());
         return;
     }
-    CloseHandle(pi.hThread);
-    ok(WaitForSingleObject(pi.hProcess, TIMEOUT * 5) == WAIT_OBJECT_0, "%s: the worker process did not end\n", what);
-    GetExitCodeProcess(pi.hProcess, &code);
+    code = wait_self(process, TIMEOUT * 5);
+    ok(code != STILL_ACTIVE, "%s: the worker process did not end\n", what);
     ok(code == 0, "%s: the worker process's open did not get error %lu (exit code %lu)\n", what, expected, code);
-    CloseHandle(pi.hProcess);
 }
 
 static PSECURITY_DESCRIPTOR sd_from(const WCHAR *sddl)

@@ -8,6 +8,15 @@
 
 #include "util.h"
 
+/* HttpCreateRequestQueue's flags, which MinGW's http.h lacks */
+#ifndef HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING
+#define HTTP_CREATE_REQUEST_QUEUE_FLAG_OPEN_EXISTING 0x1
+#define HTTP_CREATE_REQUEST_QUEUE_FLAG_CONTROLLER    0x2
+#endif
+#ifndef HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION
+#define HTTP_CREATE_REQUEST_QUEUE_FLAG_DELEGATION    0x8
+#endif
+
 static const HTTPAPI_VERSION version2 = HTTPAPI_VERSION_2;
 
 static TEST_UNUSED HTTP_SERVER_SESSION_ID new_session(void)
