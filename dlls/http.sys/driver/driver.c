@@ -26,11 +26,11 @@
 #define READY_WAIT_MS 15000
 #define QUICK_EXIT_MS 10000        /* an engine that dies sooner than this did not last */
 #define MAX_QUICK_FAILURES 5       /* then the driver stops restarting it */
-#ifndef PROCESS_QUERY_INFORMATION
-#define PROCESS_QUERY_INFORMATION 0x0400
-#endif
 #define FIRST_BACKOFF_MS 250       /* doubled for each failure in a row */
 #define CREATE_WAIT_MS 5000        /* how long opening a handle waits for a restart */
+#ifndef PROCESS_QUERY_INFORMATION  /* the DDK's headers lack it */
+#define PROCESS_QUERY_INFORMATION 0x0400
+#endif
 
 struct file_ctx
 {
@@ -190,8 +190,6 @@ static void WINAPI cancel_irp(DEVICE_OBJECT *device, IRP *irp)
  * receiving process runs as: it gets a primary token of that user (what
  * LogonUser returns), as a handle of its own, which it closes.  0 when one
  * cannot be made: the request still goes, without a token. */
-static void log_line(const char *text, uint32_t number, const char *tail);
-
 static uint64_t token_for(uint32_t pid)
 {
     OBJECT_ATTRIBUTES attr;
@@ -500,11 +498,10 @@ static NTSTATUS WINAPI dispatch_ioctl(DEVICE_OBJECT *device, IRP *irp)
 
     op = p->op = (uint64_t)InterlockedIncrement64(&next_op);
     p->irp = irp;
-    p->client_pid = (uint32_t)(ULONG_PTR)PsGetCurrentProcessId();
     irp->Tail.Overlay.DriverContext[0] = (void *)(ULONG_PTR)op;
     msg.code = code;
     msg.out_size = stack->Parameters.DeviceIoControl.OutputBufferLength;
-    msg.client_pid = (uint32_t)(ULONG_PTR)PsGetCurrentProcessId();
+    msg.client_pid = p->client_pid = (uint32_t)(ULONG_PTR)PsGetCurrentProcessId();
     msg.reserved = 0;
     in = irp->AssociatedIrp.SystemBuffer;
     in_len = stack->Parameters.DeviceIoControl.InputBufferLength;

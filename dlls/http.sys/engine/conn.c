@@ -372,6 +372,15 @@ void hs_conn_set_nagle(struct hs_conn *c, int on)
     if (!setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay))) c->nagle = !!on;
 }
 
+const char *hs_addr_text(const union hs_sockaddr *a, char *buf, size_t cap)
+{
+    if (a->sa.sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a->in6.sin6_addr))
+        inet_ntop(AF_INET, a->in6.sin6_addr.s6_addr + 12, buf, (socklen_t)cap);
+    else if (a->sa.sa_family == AF_INET6) inet_ntop(AF_INET6, &a->in6.sin6_addr, buf, (socklen_t)cap);
+    else inet_ntop(AF_INET, &a->in4.sin_addr, buf, (socklen_t)cap);
+    return buf;
+}
+
 int hs_conn_set_dscp(struct hs_conn *c, unsigned dscp)
 {
     int tos = (int)(dscp << 2);   /* the DS field's upper six bits; ECN's two stay the kernel's */

@@ -81,6 +81,9 @@ void hs_conn_coalesce(struct hs_conn *c, int on);
 /* HTTP_SEND_RESPONSE_FLAG_ENABLE_NAGLING: Nagle's algorithm for what is sent
  * now; connections otherwise run with TCP_NODELAY, as http.sys does. */
 void hs_conn_set_nagle(struct hs_conn *c, int on);
+/* An address as text, an IPv4-mapped IPv6 one as the IPv4 address it is;
+ * returns buf (cap: INET6_ADDRSTRLEN is enough). */
+const char *hs_addr_text(const union hs_sockaddr *a, char *buf, size_t cap);
 /* HttpRequestPropertyDscpTag: the DSCP (0-63) of what the socket sends from
  * now on; 0 on success, else an errno. */
 int hs_conn_set_dscp(struct hs_conn *c, unsigned dscp);

@@ -300,13 +300,6 @@ static int user_matches(const struct hs_logon *l, const char *user, size_t len)
     return name_is(user, len, l->host) || name_is(user, len, netbios);
 }
 
-static void remote_text(const struct hs_conn *c, char *out, size_t cap)
-{
-    out[0] = 0;
-    if (c->remote.sa.sa_family == AF_INET) inet_ntop(AF_INET, &c->remote.in4.sin_addr, out, (socklen_t)cap);
-    else if (c->remote.sa.sa_family == AF_INET6) inet_ntop(AF_INET6, &c->remote.in6.sin6_addr, out, (socklen_t)cap);
-}
-
 static int start_worker(struct hs_logon *l)
 {
     if (l->thread_count >= LOGON_WORKERS || l->thread_count >= (int)l->pending) return 0;
@@ -364,7 +357,7 @@ int hs_logon_basic(struct hs_conn *c, const char *cred, size_t len, size_t colon
     j->password_len = len - colon;
     memcpy(j->password, cred + colon + 1, len - colon - 1);
     j->password[len - colon - 1] = 0;
-    remote_text(c, j->rhost, sizeof(j->rhost));
+    hs_addr_text(&c->remote, j->rhost, sizeof(j->rhost));
 
     l->pending++;
     if (start_worker(l))

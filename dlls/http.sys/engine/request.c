@@ -405,12 +405,8 @@ static struct hs_text either(const uint8_t *log, struct hs_str given, const stru
 
 static struct hs_text address_text(const union hs_sockaddr *a, char *buf, size_t cap)
 {
-    struct hs_text t = { buf, 0 };
+    struct hs_text t = { hs_addr_text(a, buf, cap), 0 };
 
-    if (a->sa.sa_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a->in6.sin6_addr))
-        inet_ntop(AF_INET, a->in6.sin6_addr.s6_addr + 12, buf, (socklen_t)cap);
-    else if (a->sa.sa_family == AF_INET6) inet_ntop(AF_INET6, &a->in6.sin6_addr, buf, (socklen_t)cap);
-    else inet_ntop(AF_INET, &a->in4.sin_addr, buf, (socklen_t)cap);
     t.len = strlen(buf);
     return t;
 }

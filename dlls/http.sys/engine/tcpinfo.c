@@ -19,6 +19,12 @@
 #define PROP_TCP_INFO_V1  3   /* HttpRequestPropertyTcpInfoV1 */
 #define PROP_TCP_INFO_V2  10  /* HttpRequestPropertyTcpInfoV2 */
 
+/* The size of TCP_INFO_v0, _v1 or _v2. */
+static uint32_t info_size(int version)
+{
+    return version == 2 ? HS_TCP_INFO_V2_SIZE : version ? HS_TCP_INFO_V1_SIZE : HS_TCP_INFO_V0_SIZE;
+}
+
 /* Windows' TCPSTATE from Linux's TCP_* states. */
 static uint32_t windows_state(uint8_t linux_state)
 {
@@ -53,7 +59,7 @@ void hs_tcp_info_windows(const struct tcp_info *ti, const struct hs_tcp_extra *x
 {
     uint64_t mss = ti->tcpi_snd_mss;
 
-    memset(out, 0, version == 2 ? HS_TCP_INFO_V2_SIZE : version ? HS_TCP_INFO_V1_SIZE : HS_TCP_INFO_V0_SIZE);
+    memset(out, 0, info_size(version));
     put32(out, 0, windows_state(ti->tcpi_state));
     put32(out, 4, mss);
     put64(out, 8, x->connection_ms);
@@ -127,6 +133,6 @@ uint32_t hs_tcp_property(int fd, uint64_t connection_ms, int property, uint8_t *
     x.connection_ms = connection_ms;
     x.rcvbuf = rcvbuf > 0 ? (uint32_t)rcvbuf : 0;
     hs_tcp_info_windows(&ti, &x, version, out);
-    *size = version == 2 ? HS_TCP_INFO_V2_SIZE : version ? HS_TCP_INFO_V1_SIZE : HS_TCP_INFO_V0_SIZE;
+    *size = info_size(version);
     return 0;
 }
