@@ -170,7 +170,7 @@ done:
 static void test_stream_error(HANDLE queue)
 {
     HTTP_REQUEST_V1 *req = alloc_request();
-    ULONG err = 8;   /* HTTP_REQUEST_PROPERTY_STREAM_ERROR: CANCEL */   /* CANCEL */
+    ULONG err = 8;   /* HTTP_REQUEST_PROPERTY_STREAM_ERROR: CANCEL */
     struct http_response resp;
     struct client c;
     HTTP_REQUEST_ID id;
